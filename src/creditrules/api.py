@@ -1,0 +1,87 @@
+"""The public façade: load, validate, evaluate, explain, replay (mirrors the CLI)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from creditrules.compile.ir import check_budget, stratify
+from creditrules.diagnostics import Diagnostic, Span, finalize
+from creditrules.errors import RulesetError
+from creditrules.evaluate import evaluate as _evaluate
+from creditrules.evaluate.run import Backend
+from creditrules.explain import explain
+from creditrules.loader import MANIFEST, Entry, Ruleset, bundled_root, discover, load
+from creditrules.model.decision import Decision
+from creditrules.replay import ReplayReport, replay
+from creditrules.validate import check_ruleset, field_dictionary
+
+__all__ = [
+    "Decision", "Diagnostic", "ReplayReport", "Ruleset", "evaluate", "explain", "list_rulesets",
+    "load_ruleset", "replay", "validate",
+]
+
+
+def _date(v: str | date | None) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    return date.fromisoformat(v)
+
+
+def check_loaded(rs: Ruleset) -> list[Diagnostic]:
+    """Semantic, dependency and budget checks of a loaded ruleset."""
+    diags = check_ruleset(rs)
+    plan, pdiags = stratify(rs)
+    diags += pdiags
+    if plan is not None:
+        counts = {k: len(v) + sum(len(f.values) for f in v.values() if f.type == "list") + 2 for k, v in field_dictionary(rs).items()}
+        diags += check_budget(rs, plan, counts)
+    return diags
+
+
+def load_ruleset(ref: str | Path, *, as_of: str | date | None = None, roots: list[Path] | None = None) -> Ruleset:
+    """Load a bundled ruleset by id (the version in force on ``as_of``), ``id@version``, or a folder.
+
+    Raises ``RulesetError`` (with ``diagnostics``) if the ruleset has errors.
+    """
+    rs, diags = load(ref, on=_date(as_of), roots=roots)
+    errors = [d for d in diags if d.severity == "error"]
+    if rs is not None and not errors:
+        errors = [d for d in check_loaded(rs) if d.severity == "error"]
+    if rs is None or errors:
+        raise RulesetError(f"ruleset {ref} has {len(errors)} error(s); run `creditrules validate`", errors)
+    return rs
+
+
+def evaluate(rs: Ruleset | str, case: Any, *, as_of: str | date | None = None, backend: Backend = "durable_rules") -> Decision:
+    """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision."""
+    when = _date(as_of)
+    if isinstance(rs, str):
+        case_date = when or _date(case.get("as_of") if isinstance(case, dict) else getattr(case, "as_of", None))
+        rs = load_ruleset(rs, as_of=case_date)
+    return _evaluate(rs, case, as_of=when, backend=backend)
+
+
+def validate(*paths: str | Path) -> list[Diagnostic]:
+    """Every diagnostic for the ruleset folders under the given paths (sorted, capped)."""
+    diags: list[Diagnostic] = []
+    for p in paths:
+        path = Path(p)
+        if not path.exists():
+            diags.append(Diagnostic("CR104", f"no such file or folder: {path}", Span(str(path), 1, 1)))
+            continue
+        folders = [path] if (path / MANIFEST).is_file() else sorted({m.parent for m in path.rglob(MANIFEST) if "scenarios" not in m.parts})
+        if not folders:
+            diags.append(Diagnostic("CR104", f"no {MANIFEST} under {path}", Span(str(path), 1, 1)))
+        for folder in folders:
+            rs, ds = load(folder, roots=[path])
+            diags += ds
+            if rs is not None and not [d for d in ds if d.severity == "error"]:
+                diags += check_loaded(rs)
+    return finalize(diags)
+
+
+def list_rulesets(roots: list[Path] | None = None) -> list[Entry]:
+    """The bundled (or given) ruleset versions, oldest first per id."""
+    return discover(roots or [bundled_root()])

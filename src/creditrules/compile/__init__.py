@@ -1,0 +1,1 @@
+"""Compile rulesets to an engine-neutral plan, then to a backend."""

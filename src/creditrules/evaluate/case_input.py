@@ -1,0 +1,115 @@
+"""Read and check a case: shape, identifiers, cross-references, forbidden information.
+
+Every problem names its field path (``records[0].fields.blood_type``) so the CLI can
+print one line each and exit 2. Nothing here guesses: a case with a problem is
+refused whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from creditrules.calendar import parse_duration
+from creditrules.errors import InputError
+from creditrules.identifiers import identifier_problem
+from creditrules.loader import Ruleset
+from creditrules.model.case import Case
+
+_ORG_TYPES = {"legal_person", "unincorporated_org", "individual_business", "government_body"}
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def parse_case(data: Any, *, as_of: date | None = None) -> Case:
+    """Validate the shape of a case (dict or Case); ``as_of`` overrides the input's."""
+    if isinstance(data, Case):
+        case = data
+    else:
+        if not isinstance(data, dict):
+            raise InputError([("(input)", "a case is a mapping with as_of, subject, records, events, matters")])
+        raw = dict(data)
+        if as_of is not None:
+            raw["as_of"] = as_of.isoformat()
+        try:
+            case = Case.model_validate(raw)
+        except ValidationError as exc:
+            problems = []
+            for err in exc.errors():
+                msg = err["msg"]
+                if err["type"] == "extra_forbidden":
+                    msg = "unknown field"
+                problems.append((_path(tuple(err["loc"])) or "(input)", msg))
+            raise InputError(problems) from None
+    if as_of is not None and case.as_of != as_of:
+        case = case.model_copy(update={"as_of": as_of})
+    return case
+
+
+def check_case(case: Case, rs: Ruleset) -> None:
+    """Checks that need the law: identifiers, references, dates, forbidden information."""
+    problems: list[tuple[str, str]] = []
+    kind = "organisation" if case.subject.type in _ORG_TYPES else "person"
+    p = identifier_problem(case.subject.id, kind=kind)
+    if p:
+        problems.append(("subject.id", f"{p} ({'统一社会信用代码' if kind == 'organisation' else '居民身份证号码'} expected for {case.subject.type})"))
+    for i, rep in enumerate(case.subject.representatives):
+        p = identifier_problem(rep.id, kind="person")
+        if p:
+            problems.append((f"subject.representatives[{i}].id", p))
+    forbidden: dict[str, tuple[str, str]] = {}
+    for f in rs.all_forbidden():
+        cite = ", ".join(f"{rs.all_documents()[c.document].number or c.document} {c.article}" for c in f.cites)
+        for name in [f.name, *f.aliases]:
+            forbidden[name.lower()] = (f.title, cite)
+    seen: dict[str, int] = {}
+    for i, rec in enumerate(case.records):
+        if rec.id in seen:
+            problems.append((f"records[{i}].id", f"record id '{rec.id}' is used twice (also records[{seen[rec.id]}])"))
+        seen.setdefault(rec.id, i)
+        for name in rec.fields:
+            hit = forbidden.get(name.lower())
+            if hit:
+                problems.append((f"records[{i}].fields.{name}", f"{hit[0]} may not be collected ({hit[1]})"))
+        for fname in ("determined_on", "published_on", "corrected_on", "obligations_performed_on"):
+            d = getattr(rec, fname)
+            if d is not None and d > case.as_of:
+                problems.append((f"records[{i}].{fname}", f"{d} is after as_of {case.as_of}"))
+        if rec.list is not None:
+            if rec.list.term is not None:
+                try:
+                    parse_duration(rec.list.term)
+                except ValueError as exc:
+                    problems.append((f"records[{i}].list.term", str(exc)))
+            if rec.list.listed_on > case.as_of:
+                problems.append((f"records[{i}].list.listed_on", f"{rec.list.listed_on} is after as_of {case.as_of}"))
+        if rec.category == "negative" and rec.determined_on is None:
+            problems.append((f"records[{i}].determined_on", "a negative record needs the date it was determined (认定之日)"))
+    for i, ev in enumerate(case.events):
+        if ev.record is not None and ev.record not in seen:
+            problems.append((f"events[{i}].record", f"no record has id '{ev.record}'"))
+        if ev.on > case.as_of:
+            problems.append((f"events[{i}].on", f"{ev.on} is after as_of {case.as_of}"))
+    if problems:
+        raise InputError(problems)
+
+
+def canonical(case: Case) -> dict[str, Any]:
+    """The canonical JSON form of a case (what decisions store and hash)."""
+    return case.model_dump(mode="json")
+
+
+def sha256_of(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()

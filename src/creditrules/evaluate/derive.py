@@ -1,0 +1,158 @@
+"""Named built-in derivations: the cross-fact questions rules may not ask themselves.
+
+durable_rules crashes on inequality self-joins, so "another record of the same type
+within a year of this one's correction" or "key-attention entries in three distinct
+fields" are computed here, between strata, and handed to the rules as plain fields.
+Each function reads only values that are final at its stratum (see compile.ir).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from creditrules.calendar import Duration, WorkCalendar, add_duration, parse_duration
+from creditrules.model.case import Case
+
+Fact = dict[str, Any]
+
+_ONE_YEAR: Duration = parse_duration("P1Y")
+_LIVE = ("active", "under_objection")
+
+
+class Context:
+    """What derivations may look at: the case, the facts, and results so far."""
+
+    def __init__(self, case: Case, facts: list[Fact], cal: WorkCalendar) -> None:
+        self.case = case
+        self.facts = facts
+        self.cal = cal
+        self.deadlines: list[dict[str, Any]] = []
+        self.list_entries: list[dict[str, Any]] = []
+        self.measure_entries: list[dict[str, Any]] = []
+
+    def records(self) -> list[Fact]:
+        return [f for f in self.facts if f["_kind"] == "record"]
+
+    def subject(self) -> Fact:
+        return next(f for f in self.facts if f["_kind"] == "subject")
+
+    def events_of(self, record_id: str) -> list[Any]:
+        return sorted((e for e in self.case.events if e.record == record_id), key=lambda e: e.on)
+
+
+def record_history(ctx: Context) -> None:
+    """same_type_since_correction: a record of the same behaviour determined within one year
+    after this record's correction (通政发〔2018〕25号 第三十四条(二))."""
+    recs = ctx.case.records
+    for fact, rec in zip(ctx.records(), recs, strict=True):
+        if rec.corrected_on is None or not rec.behavior:
+            fact["same_type_since_correction"] = None if rec.corrected_on is None else False
+            continue
+        until = add_duration(rec.corrected_on, _ONE_YEAR, ctx.cal)
+        fact["same_type_since_correction"] = any(
+            o.id != rec.id and o.behavior == rec.behavior and o.category == "negative"
+            and o.determined_on is not None and rec.corrected_on < o.determined_on <= until
+            for o in recs
+        )
+
+
+def record_events(ctx: Context) -> None:
+    """Objection and repair state of each record, from its events in date order."""
+    for fact in ctx.records():
+        rid = fact["_key"].split(":", 1)[1]
+        evs = ctx.events_of(rid)
+        open_ = False
+        upheld = False
+        applied = pledged = granted = False
+        for e in evs:
+            if e.type == "objection_filed":
+                open_, upheld = True, False
+            elif e.type in ("objection_upheld", "objection_rejected"):
+                open_ = False
+                upheld = e.type == "objection_upheld"
+            elif e.type == "repair_applied":
+                applied = True
+                pledged = bool(e.pledge)
+            elif e.type == "repair_granted":
+                granted = True
+        fact["objection.open"] = open_
+        fact["objection.upheld"] = upheld
+        fact["repair.applied"] = applied
+        fact["repair.pledged"] = pledged if applied else None
+        fact["repair.granted"] = granted
+        fact["volunteer_service"] = any(
+            e.type == "volunteer_service" for e in ctx.case.events if e.record in (None, rid)
+        )
+
+
+def objection_overdue(ctx: Context) -> None:
+    """objection.provider_overdue: a provider verification deadline passed with no answer."""
+    as_of = ctx.case.as_of
+    for fact in ctx.records():
+        rid = fact["_key"].split(":", 1)[1]
+        overdue = False
+        if fact.get("objection.open"):
+            for d in ctx.deadlines:
+                if d["procedure"] == "objection.provider_verification" and d["record"] == rid and d["due"]:
+                    overdue = overdue or as_of > date.fromisoformat(d["due"])
+        fact["objection.provider_overdue"] = overdue
+
+
+def key_attention_window(ctx: Context) -> None:
+    """during_key_attention: this record was determined while a key-attention entry of the
+    subject was in force (通政发〔2018〕25号 通知 三)."""
+    windows: list[tuple[str, str | None, str]] = []
+    for f in ctx.records():
+        if f.get("list.id") == "key_attention" and f.get("list.listed_on") and f.get("status") in _LIVE + ("expired", "repaired"):
+            windows.append((f["list.listed_on"], f.get("validity.until"), f["_key"]))
+    for f in ctx.records():
+        det = f.get("determined_on")
+        if det is None:
+            f["during_key_attention"] = None
+            continue
+        f["during_key_attention"] = any(
+            k != f["_key"] and start <= det and (end is None or det <= end) for start, end, k in windows
+        )
+
+
+def subject_minor(ctx: Context) -> None:
+    bd = ctx.case.subject.birth_date
+    s = ctx.subject()
+    if bd is None:
+        s["is_minor"] = None
+        return
+    eighteen = add_duration(bd, parse_duration("P18Y"), ctx.cal)
+    s["is_minor"] = ctx.case.as_of <= eighteen
+
+
+def subject_counts(ctx: Context) -> None:
+    s = ctx.subject()
+    live = [f for f in ctx.records() if f.get("status") in _LIVE]
+    s["negative_active"] = sum(1 for f in live if f.get("negative"))
+    s["serious_active"] = sum(1 for f in live if f.get("negative") and f.get("severity") == "serious")
+    s["positive_active"] = sum(1 for f in live if f.get("category") == "positive")
+    s["key_attention_domains"] = len({f.get("domain") for f in live if f.get("list.id") == "key_attention" and f.get("domain")})
+
+
+def subject_lists(ctx: Context) -> None:
+    s = ctx.subject()
+    s["lists"] = sorted({e["list"] for e in ctx.list_entries if e["active"]})
+
+
+def subject_measures(ctx: Context) -> None:
+    s = ctx.subject()
+    s["measures"] = sorted({e["id"] for e in ctx.measure_entries})
+
+
+DERIVATION_FUNCS: dict[str, Callable[[Context], None]] = {
+    "record_history": record_history,
+    "record_events": record_events,
+    "objection_overdue": objection_overdue,
+    "key_attention_window": key_attention_window,
+    "subject_minor": subject_minor,
+    "subject_counts": subject_counts,
+    "subject_lists": subject_lists,
+    "subject_measures": subject_measures,
+}

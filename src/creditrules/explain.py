@@ -1,0 +1,126 @@
+"""Render a decision for people, in Chinese (default) or English.
+
+Every conclusion is shown with the articles it rests on; the trace can be filtered
+to fired rules (default) or all rules considered.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from creditrules.model.decision import Decision
+
+Lang = Literal["zh", "en"]
+
+_ZH = {
+    "status": {"active": "有效", "expired": "已过有效期", "repaired": "已修复", "under_objection": "异议处理中", "corrected_away": "已更正删除", "refused": "不予归集"},
+    "severity": {"minor": "轻微失信", "general": "一般失信", "serious": "严重失信", None: "未分级"},
+    "outcome": {"allow": "准予", "priority": "优先", "restrict": "限制", "deny": "禁止", None: "无规则"},
+    "yes": "是", "no": "否",
+}
+_EN = {
+    "status": {k: k.replace("_", " ") for k in _ZH["status"]},
+    "severity": {"minor": "minor", "general": "general", "serious": "serious", None: "unclassified"},
+    "outcome": {"allow": "allow", "priority": "priority", "restrict": "restrict", "deny": "deny", None: "no rule"},
+    "yes": "yes", "no": "no",
+}
+_LABELS = {
+    "zh": {
+        "title": "信用决定说明", "ruleset": "规则集", "as_of": "评估日期", "subject": "信用主体",
+        "records": "信用信息", "status": "状态", "severity": "失信程度", "publishable": "可公开",
+        "usable": "可作为惩戒依据", "publication": "公示期", "repair": "信用修复",
+        "eligible": "可申请修复", "earliest": "最早可申请日", "unmet": "未满足条件", "never": "不可修复",
+        "lists": "名单", "active": "有效", "since": "自", "until": "至", "measures": "措施",
+        "matters": "事项", "deadlines": "期限", "due": "届满日", "grade": "信用等级",
+        "basis": "依据", "trace": "适用规则", "fired": "已适用", "notfired": "未适用", "because": "因",
+        "none": "无", "routes": "修复途径",
+    },
+    "en": {
+        "title": "Credit decision explained", "ruleset": "Ruleset", "as_of": "As of", "subject": "Subject",
+        "records": "Records", "status": "status", "severity": "severity", "publishable": "publishable",
+        "usable": "usable for sanction", "publication": "publication", "repair": "repair",
+        "eligible": "may apply for repair", "earliest": "earliest on", "unmet": "unmet", "never": "never repairable",
+        "lists": "Lists", "active": "active", "since": "from", "until": "until", "measures": "Measures",
+        "matters": "Matters", "deadlines": "Deadlines", "due": "due", "grade": "Grade",
+        "basis": "basis", "trace": "Rules applied", "fired": "fired", "notfired": "did not fire", "because": "because of",
+        "none": "none", "routes": "repair routes",
+    },
+}
+
+
+def _cites(basis: list[dict[str, Any]], indent: str) -> list[str]:
+    out = []
+    for c in basis:
+        num = f"{c['number']} " if c.get("number") else ""
+        out.append(f"{indent}- {c['document']}（{num}{c['article']}）：{c['text']}")
+    return out
+
+
+def explain(decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules: bool = False) -> str:
+    """A plain-text account of a decision and the law behind each conclusion."""
+    d = decision.model_dump(mode="json", by_alias=True) if isinstance(decision, Decision) else decision
+    L = _LABELS[lang]
+    V = _ZH if lang == "zh" else _EN
+    yn = lambda b: V["yes"] if b else V["no"]  # noqa: E731
+    rs = d["ruleset"]
+    lines = [
+        f"# {L['title']}",
+        f"{L['ruleset']}: {rs['id']}@{rs['version']} ({rs['sha256'][:12]})",
+        f"{L['as_of']}: {d['as_of']}",
+        f"{L['subject']}: {d['subject']['id']} ({d['subject']['type']})",
+        "",
+        f"## {L['records']}",
+    ]
+    for r in d["records"]:
+        pub = r["publication"]
+        rep = r["repair"]
+        lines += [
+            f"### {r['id']}: {V['status'][r['status']]} / {V['severity'].get(r['severity'], r['severity'])}",
+            f"  {L['publishable']}: {yn(r['publishable'])}; {L['usable']}: {yn(r['usable_for_sanction'])}",
+            f"  {L['publication']}: {pub['from'] or '—'} → {pub['max_until'] or '—'}"
+            + (f" (min {pub['min_until']})" if pub["min_until"] else ""),
+            f"  {L['repair']}: {L['eligible']} {yn(rep['eligible'])}"
+            + (f"; {L['earliest']} {rep['earliest_on']}" if rep["earliest_on"] else "")
+            + (f"; {L['unmet']}: {', '.join(rep['unmet'])}" if rep["unmet"] else "")
+            + (f"; {L['never']}" if rep["never"] else "")
+            + (f"; {L['routes']}: {', '.join(rep['routes'])}" if rep.get("routes") else ""),
+            f"  {L['basis']}:",
+        ]
+        lines += _cites(r["basis"] + pub["basis"] + rep["basis"], "    ")
+    lines += ["", f"## {L['lists']}"]
+    for e in d["lists"] or []:
+        lines.append(f"- {e['list']}: {L['active']} {yn(e['active'])}, {L['since']} {e['since']} {L['until']} {e['until'] or '—'}; {L['because']} {', '.join(e['because']) or '—'}")
+        lines += _cites(e["basis"], "    ")
+    if not d["lists"]:
+        lines.append(f"- {L['none']}")
+    lines += ["", f"## {L['measures']}"]
+    for m in d["measures"] or []:
+        who = m["target"] + (f" {m['person']}" if m.get("person") else "")
+        lines.append(f"- {m['title']} [{m['kind']}, {who}] {L['until']} {m['until'] or '—'}; {L['because']} {', '.join(m['because']) or '—'}")
+        lines += _cites(m["basis"], "    ")
+    if not d["measures"]:
+        lines.append(f"- {L['none']}")
+    lines += ["", f"## {L['matters']}"]
+    for m in d["matters"] or []:
+        lines.append(f"- {m['matter']}: {V['outcome'][m['outcome']]}" + (f" ({m['reason']})" if m.get("reason") else ""))
+        lines += _cites(m["basis"], "    ")
+    if not d["matters"]:
+        lines.append(f"- {L['none']}")
+    lines += ["", f"## {L['deadlines']}"]
+    for dl in d["deadlines"] or []:
+        due = dl["due"] or f"— ({dl['error']})"
+        lines.append(f"- {dl['procedure']}: {dl['from']} + {dl['duration']} → {L['due']} {due}")
+        lines += _cites(dl["basis"], "    ")
+    if not d["deadlines"]:
+        lines.append(f"- {L['none']}")
+    if d.get("grade"):
+        g = d["grade"]
+        lines += ["", f"## {L['grade']}", f"- {g['code']} {g['title']} ({g['supervision']})"]
+        lines += _cites(g["basis"], "    ")
+    lines += ["", f"## {L['trace']}"]
+    for t in d["trace"]:
+        if t["fired"]:
+            lines.append(f"- [{L['fired']}] {t['rule']} @ {t['fact']}: {t['effect']}" + (f" (overridden by {', '.join(t['overridden_by'])})" if t["overridden_by"] else ""))
+        elif all_rules:
+            lines.append(f"- [{L['notfired']}] {t['rule']} @ {t['fact']}: {t['why_not']}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,367 @@
+"""Ruleset folders → one merged, validated-in-shape ``Ruleset``.
+
+A ruleset folder holds ``ruleset.yaml`` (the manifest) and any number of other
+``*.yaml`` files with documents, rules, measures and notes; ``scenarios/`` is not
+part of the ruleset. Shape errors from the models become diagnostics that point at
+``file:line:col`` through each file's source map. Bundled rulesets ship inside the
+package (``creditrules/rulesets``), one folder per id and version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from creditrules.diagnostics import Diagnostic, Span
+from creditrules.errors import RulesetNotFoundError
+from creditrules.model.ruleset import (
+    Attribute,
+    Document,
+    ForbiddenField,
+    Manifest,
+    Measure,
+    Note,
+    Rule,
+    RulesetFile,
+)
+from creditrules.source import Loaded, PathKey, SourceMap, load_yaml_file
+
+MANIFEST = "ruleset.yaml"
+SKIP_DIRS = {"scenarios", "__pycache__"}
+
+
+@dataclass
+class Located:
+    """Where an item of a ruleset was written."""
+
+    smap: SourceMap
+    path: PathKey
+
+    def span(self, *sub: str | int) -> Span:
+        return self.smap.span(self.path + tuple(sub))
+
+    def key_span(self, *sub: str | int) -> Span:
+        return self.smap.key_span(self.path + tuple(sub))
+
+
+@dataclass
+class Ruleset:
+    """One version of one ruleset, merged with the ruleset it extends."""
+
+    manifest: Manifest
+    folder: Path
+    own_sha256: str
+    parent: Ruleset | None = None
+    documents: dict[str, Document] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
+    forbidden_fields: list[ForbiddenField] = field(default_factory=list)
+    where: dict[tuple[str, str], Located] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id
+
+    @property
+    def version(self) -> str:
+        return self.manifest.version
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def sha256(self) -> str:
+        """Content hash of this version and, through ``extends``, of everything it builds on."""
+        if self.parent is None:
+            return self.own_sha256
+        return hashlib.sha256(f"{self.own_sha256}+{self.parent.sha256}".encode()).hexdigest()
+
+    def all_rules(self) -> list[Rule]:
+        """Parent rules first, then own rules (a child may override a parent rule by id)."""
+        own_ids = {r.id for r in self.rules}
+        inherited = [r for r in (self.parent.all_rules() if self.parent else []) if r.id not in own_ids]
+        return inherited + self.rules
+
+    def all_documents(self) -> dict[str, Document]:
+        docs = dict(self.parent.all_documents()) if self.parent else {}
+        docs.update(self.documents)
+        return docs
+
+    def all_measures(self) -> dict[str, Measure]:
+        out = dict(self.parent.all_measures()) if self.parent else {}
+        out.update(self.measures)
+        return out
+
+    def all_attributes(self) -> list[Attribute]:
+        return (self.parent.all_attributes() if self.parent else []) + self.attributes
+
+    def all_forbidden(self) -> list[ForbiddenField]:
+        return (self.parent.all_forbidden() if self.parent else []) + self.forbidden_fields
+
+    def all_notes(self) -> list[Note]:
+        return (self.parent.all_notes() if self.parent else []) + self.notes
+
+    def locate(self, kind: str, key: str) -> Located | None:
+        if (kind, key) in self.where:
+            return self.where[(kind, key)]
+        return self.parent.locate(kind, key) if self.parent else None
+
+    def in_force(self, on: date) -> bool:
+        m = self.manifest
+        return m.effective_from <= on and (m.effective_to is None or on < m.effective_to)
+
+
+# ------------------------------------------------------------- pydantic → diagnostics
+
+_TAGS = {"cmp"}
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> PathKey:
+    """Drop the union tags pydantic adds to error locations (``when.all.all.0.cmp.eqq``)."""
+    out: list[str | int] = []
+    for part in loc:
+        if part in _TAGS:
+            continue
+        if out and part == out[-1] and part in ("all", "any", "not"):
+            continue
+        if part == "in_":
+            part = "in"
+        if part == "from_":
+            part = "from"
+        out.append(part)
+    return tuple(out)
+
+
+def _code_for(err_type: str, msg: str) -> str:
+    if err_type == "extra_forbidden":
+        return "CR201"
+    if err_type == "missing":
+        return "CR202"
+    if err_type.startswith("date"):
+        return "CR204"
+    if "dotted lower-case id" in msg:
+        return "CR206"
+    return "CR203"
+
+
+def model_diagnostics(exc: ValidationError, smap: SourceMap, base: PathKey = ()) -> list[Diagnostic]:
+    """Turn a pydantic error into positioned diagnostics."""
+    diags: list[Diagnostic] = []
+    for err in exc.errors():
+        path = base + _clean_loc(tuple(err["loc"]))
+        code = _code_for(err["type"], err["msg"])
+        key = path[-1] if path else ""
+        if code == "CR201":
+            msg = f"unknown field '{key}'"
+            span = smap.key_span(path)
+        elif code == "CR202":
+            msg = f"missing field '{key}'"
+            span = smap.span(path[:-1])
+        else:
+            shown = err.get("input")
+            msg = f"'{'.'.join(str(p) for p in path)}': {err['msg'].removeprefix('Value error, ')}"
+            if shown is not None and not isinstance(shown, dict | list):
+                msg += f" (got {shown!r})"
+            span = smap.span(path)
+        diags.append(Diagnostic(code, msg, span))
+    return diags
+
+
+def _validate(model: type[BaseModel], loaded: Loaded) -> tuple[Any, list[Diagnostic]]:
+    if not isinstance(loaded.data, dict):
+        return None, [Diagnostic("CR103", "top level must be a mapping of keys", loaded.smap.span(()))]
+    try:
+        return model.model_validate(loaded.data), []
+    except ValidationError as exc:
+        return None, model_diagnostics(exc, loaded.smap)
+
+
+# ------------------------------------------------------------- loading one folder
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    out = []
+    for p in sorted(folder.rglob("*.yaml")):
+        rel = p.relative_to(folder)
+        if any(part in SKIP_DIRS for part in rel.parts[:-1]):
+            continue
+        out.append(p)
+    return out
+
+
+def content_hash(folder: Path) -> str:
+    """sha256 over the folder's ruleset files (names and bytes), scenarios excluded."""
+    h = hashlib.sha256()
+    for p in _yaml_files(folder):
+        h.update(p.relative_to(folder).as_posix().encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _display(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
+    """Read one ruleset folder (without resolving ``extends``)."""
+    diags: list[Diagnostic] = []
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        return None, [Diagnostic("CR104", f"no {MANIFEST} in {_display(folder)}", Span(_display(folder), 1, 1))]
+    parts: list[tuple[RulesetFile, SourceMap]] = []
+    manifest: Manifest | None = None
+    for p in _yaml_files(folder):
+        loaded, ds = load_yaml_file(p, display=_display(p))
+        diags += ds
+        if loaded is None:
+            continue
+        model: type[BaseModel] = Manifest if p == manifest_path else RulesetFile
+        obj, ds = _validate(model, loaded)
+        diags += ds
+        if obj is None:
+            continue
+        if isinstance(obj, Manifest):
+            manifest = obj
+        parts.append((obj, loaded.smap))
+    if manifest is None:
+        return None, diags
+    rs = Ruleset(manifest=manifest, folder=folder, own_sha256=content_hash(folder))
+    for part, smap in parts:
+        for i, d in enumerate(part.documents):
+            _add(rs, diags, "document", d.key, d, rs.documents, Located(smap, ("documents", i)))
+        for i, r in enumerate(part.rules):
+            if ("rule", r.id) in rs.where:
+                diags.append(Diagnostic("CR301", f"rule id '{r.id}' is used twice (first at {rs.where[('rule', r.id)].span()})", smap.span(("rules", i, "id")), rule=r.id))
+                continue
+            rs.where[("rule", r.id)] = Located(smap, ("rules", i))
+            rs.rules.append(r)
+        for i, m in enumerate(part.measures):
+            _add(rs, diags, "measure", m.id, m, rs.measures, Located(smap, ("measures", i)))
+        for i, n in enumerate(part.notes):
+            rs.where[("note", n.id)] = Located(smap, ("notes", i))
+            rs.notes.append(n)
+        for i, a in enumerate(part.attributes):
+            rs.where[("attribute", a.name)] = Located(smap, ("attributes", i))
+            rs.attributes.append(a)
+        for i, f in enumerate(part.forbidden_fields):
+            rs.where[("forbidden", f.name)] = Located(smap, ("forbidden_fields", i))
+            rs.forbidden_fields.append(f)
+    return rs, diags
+
+
+def _add(rs: Ruleset, diags: list[Diagnostic], kind: str, key: str, obj: Any, into: dict[str, Any], loc: Located) -> None:
+    if (kind, key) in rs.where:
+        diags.append(Diagnostic("CR301", f"{kind} '{key}' is declared twice (first at {rs.where[(kind, key)].span()})", loc.span()))
+        return
+    rs.where[(kind, key)] = loc
+    into[key] = obj
+
+
+# ------------------------------------------------------------- the catalogue of versions
+
+
+def bundled_root() -> Path:
+    """The folder of rulesets shipped inside the package."""
+    return Path(str(resources.files("creditrules") / "rulesets"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A ruleset version found on disk, before it is fully loaded."""
+
+    id: str
+    version: str
+    folder: Path
+    manifest: Manifest
+
+
+def discover(roots: list[Path]) -> list[Entry]:
+    """Every ruleset folder (one with a ruleset.yaml) under the roots."""
+    out: list[Entry] = []
+    seen: set[Path] = set()
+    for root in roots:
+        candidates = [root] if (root / MANIFEST).is_file() else sorted(p.parent for p in root.rglob(MANIFEST))
+        for folder in candidates:
+            if any(part in SKIP_DIRS for part in folder.relative_to(root).parts):
+                continue
+            real = folder.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            loaded, _ = load_yaml_file(folder / MANIFEST)
+            if loaded is None or not isinstance(loaded.data, dict):
+                continue
+            try:
+                m = Manifest.model_validate(loaded.data)
+            except ValidationError:
+                continue
+            out.append(Entry(m.id, m.version, folder, m))
+    return sorted(out, key=lambda e: (e.id, e.manifest.effective_from))
+
+
+def resolve(ref: str, *, on: date | None, roots: list[Path] | None = None) -> Path:
+    """Find the folder for ``id``, ``id@version`` or a path; by date when no version is named."""
+    as_path = Path(ref)
+    if as_path.is_dir() and ((as_path / MANIFEST).is_file()):
+        return as_path
+    roots = roots if roots is not None else [bundled_root()]
+    rid, _, version = ref.partition("@")
+    entries = [e for e in discover(roots) if e.id == rid]
+    if not entries:
+        known = sorted({e.id for e in discover(roots)})
+        raise RulesetNotFoundError(f"unknown ruleset '{rid}' (known: {', '.join(known)})", ref=ref)
+    if version:
+        for e in entries:
+            if e.version == version:
+                return e.folder
+        raise RulesetNotFoundError(
+            f"ruleset '{rid}' has no version '{version}' (versions: {', '.join(e.version for e in entries)})", ref=ref
+        )
+    if on is None:
+        return entries[-1].folder
+    for e in entries:
+        m = e.manifest
+        if m.effective_from <= on and (m.effective_to is None or on < m.effective_to):
+            return e.folder
+    spans = ", ".join(f"{e.version}: {e.manifest.effective_from}–{e.manifest.effective_to or ''}" for e in entries)
+    raise RulesetNotFoundError(f"no version of '{rid}' is in force on {on} ({spans})", ref=ref)
+
+
+def load(ref: str | Path, *, on: date | None = None, roots: list[Path] | None = None) -> tuple[Ruleset | None, list[Diagnostic]]:
+    """Load a ruleset and what it extends; return it with every shape diagnostic."""
+    folder = resolve(str(ref), on=on, roots=roots)
+    rs, diags = read_folder(folder)
+    if rs is None:
+        return None, diags
+    if rs.manifest.extends:
+        search = (roots or []) + [bundled_root(), folder.parent.parent]
+        try:
+            parent_folder = resolve(rs.manifest.extends, on=on or rs.manifest.effective_from, roots=search)
+        except RulesetNotFoundError as exc:
+            diags.append(Diagnostic("CR308", str(exc), _manifest_span(folder, "extends")))
+            return rs, diags
+        parent, pdiags = load(parent_folder, on=on, roots=roots)
+        diags += pdiags
+        rs.parent = parent
+    return rs, diags
+
+
+def _manifest_span(folder: Path, key: str) -> Span:
+    loaded, _ = load_yaml_file(folder / MANIFEST, display=_display(folder / MANIFEST))
+    if loaded is None:
+        return Span(_display(folder / MANIFEST), 1, 1)
+    return loaded.smap.span((key,))

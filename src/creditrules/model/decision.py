@@ -1,0 +1,149 @@
+"""The Decision document (CONTRACT.md v1 "Output"), as pydantic models.
+
+The JSON schema in ``schemas/decision.schema.json`` is generated from these models;
+a test fails if it changes while ``SCHEMA_VERSION`` does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class CitationOut(_Out):
+    """One article of law a conclusion rests on."""
+
+    document: str
+    number: str | None
+    article: str
+    text: str
+
+
+class RulesetRef(_Out):
+    id: str
+    version: str
+    sha256: str
+
+
+class EngineRef(_Out):
+    creditrules: str
+    durable_rules: str
+    backend: str
+
+
+class SubjectOut(_Out):
+    id: str
+    type: str
+
+
+class Publication(_Out):
+    from_: str | None = Field(alias="from")
+    min_until: str | None
+    max_until: str | None
+    basis: list[CitationOut]
+
+
+class Repair(_Out):
+    eligible: bool
+    earliest_on: str | None
+    unmet: list[str]
+    never: bool
+    routes: list[str] = Field(default_factory=list)
+    basis: list[CitationOut]
+
+
+class RecordOut(_Out):
+    id: str
+    severity: str | None
+    status: str
+    publishable: bool
+    usable_for_sanction: bool
+    archived: bool = False
+    under_objection: bool = False
+    validity_until: str | None = None
+    publication: Publication
+    repair: Repair
+    basis: list[CitationOut]
+
+
+class ListOut(_Out):
+    list: str
+    active: bool
+    since: str | None
+    until: str | None
+    because: list[str]
+    basis: list[CitationOut]
+
+
+class MeasureOut(_Out):
+    id: str
+    title: str
+    kind: str
+    target: str
+    person: str | None = None
+    until: str | None
+    because: list[str]
+    basis: list[CitationOut]
+
+
+class MatterOut(_Out):
+    matter: str
+    outcome: str | None
+    measures: list[str]
+    reason: str | None = None
+    basis: list[CitationOut]
+
+
+class DeadlineOut(_Out):
+    procedure: str
+    event: int
+    record: str | None = None
+    from_: str = Field(alias="from")
+    due: str | None
+    working_days: int | None
+    duration: str
+    error: str | None = None
+    basis: list[CitationOut]
+
+
+class GradeOut(_Out):
+    code: str
+    title: str
+    supervision: str
+    basis: list[CitationOut]
+
+
+class TraceEntry(_Out):
+    rule: str
+    fact: str
+    fired: bool
+    stratum: int
+    effect: str | None = None
+    why_not: str | None = None
+    overridden_by: list[str] = Field(default_factory=list)
+    basis: list[CitationOut]
+
+
+class Decision(_Out):
+    schema_version: int = SCHEMA_VERSION
+    decision_id: str
+    as_of: str
+    ruleset: RulesetRef
+    engine: EngineRef
+    input_sha256: str
+    subject: SubjectOut
+    records: list[RecordOut]
+    lists: list[ListOut]
+    measures: list[MeasureOut]
+    matters: list[MatterOut]
+    deadlines: list[DeadlineOut]
+    grade: GradeOut | None
+    trace: list[TraceEntry]
+    input: dict[str, Any] = Field(description="the canonical input, kept so the decision can be replayed")

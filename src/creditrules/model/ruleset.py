@@ -1,0 +1,374 @@
+"""Pydantic models of what policy staff write in a ruleset folder.
+
+YAML keys equal field names (``from`` is the one alias, a Python keyword). Every
+model forbids unknown keys: a misspelt key is an error with a position, never a
+silently ignored line of law. No engine knowledge lives here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+from creditrules.model.vocab import (
+    DeadlineProcedure,
+    ListId,
+    Matter,
+    MeasureKind,
+    MeasureTarget,
+    Outcome,
+    Supervision,
+)
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$")
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are refused; values are not coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _check_id(value: str) -> str:
+    if not ID_RE.match(value):
+        raise ValueError(f"'{value}' is not a dotted lower-case id (e.g. nt2018.validity.serious)")
+    return value
+
+
+DottedId = Annotated[str, Field(min_length=1)]
+
+
+# ---------------------------------------------------------------- documents
+
+
+DocumentLevel = Literal[
+    "law",  # 法律
+    "administrative_regulation",  # 行政法规
+    "central_policy",  # 党中央、国务院政策文件
+    "judicial_interpretation",  # 司法解释
+    "departmental_rule",  # 部门规章
+    "local_regulation",  # 地方性法规
+    "local_government_rule",  # 地方政府规章
+    "normative_document",  # 规范性文件
+]
+
+
+class Article(Strict):
+    """One citable unit of an instrument, with its quoted Chinese text."""
+
+    id: str = Field(min_length=1, description="As written in the instrument: 第三十条, 第十二条（九）, （七）")
+    text: str = Field(min_length=1, description="The quoted text of the article or clause")
+
+
+class Document(Strict):
+    """A legal instrument in the ruleset's registry."""
+
+    key: str = Field(description="Short key that citations use, e.g. nt2018.measures")
+    number: str | None = Field(default=None, description="文号, e.g. 通政发〔2018〕25号")
+    title: str
+    issuer: str
+    level: DocumentLevel
+    issued_on: date | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    repealed_by: str | None = None
+    url: str | None = None
+    articles: list[Article] = Field(default_factory=list)
+
+    _v_key = field_validator("key")(_check_id)
+
+
+class Citation(Strict):
+    """A reference to one article of a registered document."""
+
+    document: str
+    article: str
+    quote: str | None = Field(default=None, description="Optional excerpt; must appear in the article text")
+
+
+# ---------------------------------------------------------------- conditions
+
+Scalar = str | int | bool
+
+
+class Comparison(Strict):
+    """One test on one field of a fact. Exactly one operator is given.
+
+    A field with no value (null or absent) fails every test except ``is_null: true``.
+    """
+
+    field: str
+    eq: Scalar | None = None
+    ne: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    not_in: list[Scalar] | None = None
+    gt: int | str | None = None
+    gte: int | str | None = None
+    lt: int | str | None = None
+    lte: int | str | None = None
+    contains: list[str] | None = Field(default=None, description="a list field holds any of these")
+    is_null: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Comparison:
+        given = [k for k in OPERATORS if getattr(self, k) is not None]
+        if len(given) != 1:
+            names = ", ".join("in" if k == "in_" else k for k in OPERATORS)
+            raise ValueError(f"a comparison needs exactly one operator of: {names}; got {len(given)}")
+        return self
+
+    @property
+    def op(self) -> str:
+        return next(k for k in OPERATORS if getattr(self, k) is not None)
+
+    @property
+    def value(self) -> Any:
+        return getattr(self, self.op)
+
+
+OPERATORS = ("eq", "ne", "in_", "not_in", "gt", "gte", "lt", "lte", "contains", "is_null")
+
+
+class All(Strict):
+    """All of the conditions hold."""
+
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(Strict):
+    """At least one of the conditions holds."""
+
+    any: list[Condition] = Field(min_length=1)
+
+
+class Not(Strict):
+    """The condition does not hold."""
+
+    not_: Condition = Field(alias="not")
+
+
+def _condition_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in ("all", "any", "not"):
+            if key in value:
+                return key
+        return "cmp"
+    if isinstance(value, BaseModel):
+        return {All: "all", AnyOf: "any", Not: "not"}.get(type(value), "cmp")
+    return "cmp"
+
+
+Condition = Annotated[
+    Union[
+        Annotated[All, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[Not, Tag("not")],
+        Annotated[Comparison, Tag("cmp")],
+    ],
+    Discriminator(_condition_tag),
+]
+
+# ---------------------------------------------------------------- conclusions
+
+PeriodName = Literal["validity", "publication_min", "publication_max", "repair_wait", "list_term"]
+
+
+class PeriodSpec(Strict):
+    """A named period computed from a date field of the fact."""
+
+    name: PeriodName
+    from_: str = Field(alias="from", description="date field the period runs from, e.g. determined_on")
+    duration: str
+    gates_repair: bool = Field(default=False, description="repair may be applied for only after it ends")
+
+
+class ListSpec(Strict):
+    """Put the subject on a list (or confirm the list entry the record carries)."""
+
+    id: ListId
+    since: str = Field(description="date field the entry runs from")
+    term: str | None = Field(default=None, description="duration; null = no fixed term")
+    term_from_input: bool = Field(default=False, description="the record's list.term, when given, wins")
+
+
+class MeasureRef(Strict):
+    """Apply a declared measure."""
+
+    id: str
+    until: Literal["validity", "list", "none"] = "validity"
+
+
+class MatterSpec(Strict):
+    """The answer for one matter (procurement, bidding, ...)."""
+
+    matter: Matter
+    outcome: Outcome
+    measures: list[str] = Field(default_factory=list)
+
+
+class DeadlineSpec(Strict):
+    """A deadline counted from an event's date."""
+
+    procedure: DeadlineProcedure
+    duration: str
+
+
+class GradeSpec(Strict):
+    """A credit grade with its supervision level."""
+
+    code: str
+    title: str
+    supervision: Supervision
+
+
+class Then(Strict):
+    """What a rule concludes when it fires. Several kinds may be combined."""
+
+    set: dict[str, Scalar] | None = None
+    classify: dict[str, Scalar] | None = Field(
+        default=None, description="like set, but only where the input left the value empty"
+    )
+    period: PeriodSpec | None = None
+    list: ListSpec | None = None
+    measure: MeasureRef | None = None
+    matter: MatterSpec | None = None
+    deadline: DeadlineSpec | None = None
+    repair_unmet: str | None = Field(default=None, description="code of a repair condition not met")
+    repair_never: bool | None = None
+    repair_route: str | None = None
+    grade: GradeSpec | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Then:
+        if all(getattr(self, k) is None for k in type(self).model_fields):
+            raise ValueError("`then` concludes nothing: give set, classify, period, list, measure, matter, deadline, repair_unmet, repair_never, repair_route or grade")
+        return self
+
+
+FactKind = Literal["subject", "record", "event"]
+
+
+class Rule(Strict):
+    """A rule: when a fact meets the condition, conclude ``then``, citing the law."""
+
+    id: str
+    title: str = Field(description="中文标题")
+    title_en: str | None = None
+    applies_to: FactKind
+    when: Condition | None = None
+    then: Then
+    cites: list[Citation] = Field(default_factory=list)
+    overrides: list[str] = Field(default_factory=list)
+    default: bool = Field(default=False, description="a default that any non-default rule on the same value overrides")
+    note: str | None = None
+
+    _v_id = field_validator("id")(_check_id)
+
+
+class Measure(Strict):
+    """A measure (惩戒/激励/管理措施) that rules may apply."""
+
+    id: str
+    title: str
+    title_en: str | None = None
+    kind: MeasureKind
+    target: MeasureTarget = "subject"
+    cites: list[Citation] = Field(default_factory=list)
+
+    _v_id = field_validator("id")(_check_id)
+
+
+class Note(Strict):
+    """A reading chosen for an ambiguous article, stated so it can be reviewed and tested."""
+
+    id: str
+    text: str
+    cites: list[Citation] = Field(default_factory=list)
+    scenarios: list[str] = Field(default_factory=list, description="scenario names that test this reading")
+
+
+class Attribute(Strict):
+    """An extra value that rules of this ruleset may set and read."""
+
+    name: str
+    applies_to: FactKind
+    type: Literal["bool", "int", "str"]
+    values: list[str] = Field(default_factory=list)
+    title: str
+
+
+class ForbiddenField(Strict):
+    """Information the law forbids collecting; refused at input."""
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    title: str
+    cites: list[Citation] = Field(default_factory=list)
+
+
+class HolidayScheduleSpec(Strict):
+    """A year's statutory holiday schedule announced by the State Council."""
+
+    year: int
+    holidays: list[date]
+    workdays: list[date] = Field(default_factory=list, description="调休 make-up working days")
+    source: str
+
+
+class CountingSpec(Strict):
+    """How periods are counted, and why."""
+
+    start_day: Literal["excluded", "included"] = "excluded"
+    month_end: Literal["fallback"] = "fallback"
+    roll_to_working_day: bool = False
+    cites: list[Citation] = Field(default_factory=list)
+    note: str | None = None
+
+
+class CalendarSpec(Strict):
+    """The ruleset's calendar: counting convention and extra holiday schedules."""
+
+    counting: CountingSpec = Field(default_factory=CountingSpec)
+    schedules: list[HolidayScheduleSpec] = Field(default_factory=list)
+
+
+class RulesetFile(Strict):
+    """Any YAML file of a ruleset folder other than the manifest."""
+
+    documents: list[Document] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    attributes: list[Attribute] = Field(default_factory=list)
+    forbidden_fields: list[ForbiddenField] = Field(default_factory=list)
+
+
+class Manifest(RulesetFile):
+    """ruleset.yaml: who the ruleset is, when it is in force, and what it builds on."""
+
+    id: str
+    version: str
+    title: str
+    number: str | None = None
+    issuer: str
+    effective_from: date
+    effective_to: date | None = None
+    replaces: str | None = Field(default=None, description="the version this one repealed")
+    replaced_by: str | None = None
+    extends: str | None = Field(default=None, description="parent ruleset, id or id@version")
+    law_date: Literal["as_of"] = Field(
+        default="as_of", description="which date selects the version in force"
+    )
+    calendar: CalendarSpec = Field(default_factory=CalendarSpec)
+    description: str | None = None
+
+    _v_id = field_validator("id")(_check_id)
+
+
+All.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+Rule.model_rebuild()

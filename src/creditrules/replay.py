@@ -1,0 +1,124 @@
+"""Replay a stored decision against the exact ruleset version that made it.
+
+The decision names its ruleset by content hash; replay finds that version among the
+bundled rulesets (or the folders given), re-evaluates the stored input and reports
+identical or the differences. A folder holding the same id and version with a
+different hash (an edited copy) is replayed too, and the hash change is reported as
+the first difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from creditrules.errors import CreditRulesError
+from creditrules.evaluate import evaluate
+from creditrules.loader import bundled_root, discover, load
+from creditrules.model.decision import Decision
+
+Status = Literal["identical", "differs", "cannot_replay"]
+
+#: Fields that say how a decision was made, not what it decided.
+_IGNORED = {"engine"}
+
+
+@dataclass
+class ReplayReport:
+    """What replaying a decision found."""
+
+    status: Status
+    ruleset: str | None = None
+    differences: list[str] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def exit_code(self) -> int:
+        return {"identical": 0, "differs": 1, "cannot_replay": 2}[self.status]
+
+    def render(self) -> str:
+        if self.status == "identical":
+            return f"identical: replayed against {self.ruleset}"
+        if self.status == "cannot_replay":
+            return f"cannot replay: {self.message}"
+        lines = [f"differs: replayed against {self.ruleset}; {len(self.differences)} difference(s)"]
+        lines += [f"  {d}" for d in self.differences]
+        return "\n".join(lines)
+
+
+def diff(old: Any, new: Any, path: str = "") -> list[str]:
+    """Paths where two JSON values differ, as ``path: old → new``."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out: list[str] = []
+        for k in sorted(set(old) | set(new), key=str):
+            if not path and k in _IGNORED:
+                continue
+            sub = f"{path}.{k}" if path else str(k)
+            if k not in old:
+                out.append(f"{sub}: (absent) → {_short(new[k])}")
+            elif k not in new:
+                out.append(f"{sub}: {_short(old[k])} → (absent)")
+            else:
+                out += diff(old[k], new[k], sub)
+        return out
+    if isinstance(old, list) and isinstance(new, list):
+        out = []
+        for i in range(max(len(old), len(new))):
+            sub = f"{path}[{i}]"
+            if i >= len(old):
+                out.append(f"{sub}: (absent) → {_short(new[i])}")
+            elif i >= len(new):
+                out.append(f"{sub}: {_short(old[i])} → (absent)")
+            else:
+                out += diff(old[i], new[i], sub)
+        return out
+    return [] if old == new else [f"{path}: {_short(old)} → {_short(new)}"]
+
+
+def _short(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def replay(decision: dict[str, Any] | Decision, *, roots: list[Path] | None = None) -> ReplayReport:
+    """Re-evaluate a stored decision; see the module docstring."""
+    if isinstance(decision, Decision):
+        stored = decision.model_dump(mode="json", by_alias=True)
+    else:
+        try:
+            stored = Decision.model_validate(decision).model_dump(mode="json", by_alias=True)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            return ReplayReport("cannot_replay", message=f"not a decision document: {where}: {first['msg']}")
+    ref = stored["ruleset"]
+    search = list(roots or []) + [bundled_root()]
+    candidates = [e for e in discover(search) if e.id == ref["id"]]
+    chosen = None
+    same_version = None
+    for e in candidates:
+        rs, diags = load(e.folder, roots=search)
+        if rs is None or any(d.severity == "error" for d in diags):
+            continue
+        if rs.sha256 == ref["sha256"]:
+            chosen = rs
+            break
+        if e.version == ref["version"] and same_version is None:
+            same_version = rs
+    rs = chosen or same_version
+    if rs is None:
+        return ReplayReport(
+            "cannot_replay", message=f"no ruleset {ref['id']}@{ref['version']} with sha256 {ref['sha256'][:12]}… was found"
+        )
+    backend = stored.get("engine", {}).get("backend", "durable_rules")
+    try:
+        again = evaluate(rs, stored["input"], backend=backend).model_dump(mode="json", by_alias=True)
+    except CreditRulesError as exc:
+        return ReplayReport("cannot_replay", ruleset=rs.ref, message=f"re-evaluation failed: {exc}")
+    differences = diff(stored, again)
+    if not differences:
+        return ReplayReport("identical", ruleset=f"{rs.ref} ({rs.sha256[:12]})")
+    return ReplayReport("differs", ruleset=f"{rs.ref} ({rs.sha256[:12]})", differences=differences)
