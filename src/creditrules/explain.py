@@ -50,7 +50,12 @@ _LABELS = {
 
 def _cites(basis: list[dict[str, Any]], indent: str) -> list[str]:
     out = []
+    seen: set[tuple[str, str]] = set()
     for c in basis:
+        key = (c.get("number") or c["document"], c["article"])
+        if key in seen:
+            continue
+        seen.add(key)
         num = f"{c['number']} " if c.get("number") else ""
         out.append(f"{indent}- {c['document']}（{num}{c['article']}）：{c['text']}")
     return out

@@ -213,6 +213,11 @@ def _list_entries(st: _State) -> None:
         until = None
         if since is not None and term:
             until = add_duration(since, parse_duration(term), st.cal, convention=st.counting)
+        # An entry resting on a record lasts no longer than the record may be used
+        # (通政发〔2018〕25号 第三十条: expired information is no basis for sanction).
+        valid = _d(fact.get("validity.until"))
+        if valid is not None and (until is None or valid < until):
+            until = valid
         live = fact["_kind"] != "record" or fact.get("status", "active") in ("active", "under_objection")
         active = bool(since and since <= st.case.as_of and (until is None or st.case.as_of <= until) and live)
         st.ctx.list_entries.append({

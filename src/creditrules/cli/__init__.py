@@ -1,0 +1,1 @@
+"""The ``creditrules`` command line (CONTRACT.md v1)."""
