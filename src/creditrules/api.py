@@ -79,7 +79,33 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
             diags += ds
             if rs is not None and not [d for d in ds if d.severity == "error"]:
                 diags += check_loaded(rs)
+        diags += check_versions(discover([path]))
     return finalize(diags)
+
+
+def check_versions(entries: list[Entry]) -> list[Diagnostic]:
+    """Versions of one id must follow each other: each ends where the next begins (CR313)."""
+    diags: list[Diagnostic] = []
+    by_id: dict[str, list[Entry]] = {}
+    for e in entries:
+        by_id.setdefault(e.id, []).append(e)
+    for rid, versions in by_id.items():
+        versions.sort(key=lambda e: e.manifest.effective_from)
+        for older, newer in zip(versions, versions[1:], strict=False):
+            end = older.manifest.effective_to
+            span = Span(str(older.folder / MANIFEST), 1, 1)
+            if end is None or end != newer.manifest.effective_from:
+                diags.append(Diagnostic(
+                    "CR313",
+                    f"{rid}@{older.version} is in force until {end or 'open-ended'}, but {rid}@{newer.version} starts on {newer.manifest.effective_from}",
+                    span,
+                    help=f"set effective_to: {newer.manifest.effective_from} in {rid}@{older.version}",
+                ))
+            elif older.manifest.replaced_by not in (None, newer.version) or newer.manifest.replaces not in (None, older.version):
+                diags.append(Diagnostic(
+                    "CR313", f"{rid}@{older.version} and {rid}@{newer.version} disagree about what replaced what", span,
+                ))
+    return diags
 
 
 def list_rulesets(roots: list[Path] | None = None) -> list[Entry]:

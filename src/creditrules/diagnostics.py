@@ -70,7 +70,6 @@ CATALOGUE: dict[str, CodeInfo] = dict(
         _c("CR308", "unknown-parent", "`extends` names a ruleset that cannot be found.", "name a bundled ruleset id (with @version if needed)"),
         _c("CR309", "dependency-cycle", "Rules depend on each other in a cycle.", "a rule cannot read a value that it (directly or through others) decides"),
         _c("CR310", "value-not-allowed", "A condition compares a field with a value outside its vocabulary.", "use one of the field's values listed in the message"),
-        _c("CR311", "unknown-list", "A rule names a list id outside the vocabulary.", "use a list id from CONTRACT.md (blacklist, redlist, key_attention, ...)"),
         _c("CR312", "wrong-fact-kind", "A conclusion is not allowed on this kind of fact.", "deadlines apply to events; record conclusions to records; matters and grades to the subject"),
         _c("CR313", "bad-version-chain", "Versions of one ruleset id overlap in time or disagree about what they replace.", "make each version's effective_to the next one's effective_from"),
         # CR4xx: the engine budget (durable_rules limits)

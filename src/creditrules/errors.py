@@ -6,6 +6,8 @@ can report the field path or the rule id without parsing the message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class CreditRulesError(Exception):
     """Root of every error creditrules raises on purpose."""
@@ -34,7 +36,7 @@ class InputError(CreditRulesError):
 class RulesetError(CreditRulesError):
     """A ruleset could not be loaded; ``diagnostics`` says where and why."""
 
-    def __init__(self, message: str, diagnostics: list[object] | None = None) -> None:
+    def __init__(self, message: str, diagnostics: Sequence[object] | None = None) -> None:
         super().__init__(message)
         self.diagnostics = list(diagnostics or [])
 

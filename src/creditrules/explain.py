@@ -8,23 +8,25 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+Mapping = dict[str, Any]
+
 from creditrules.model.decision import Decision
 
 Lang = Literal["zh", "en"]
 
-_ZH = {
+_ZH: Mapping = {
     "status": {"active": "有效", "expired": "已过有效期", "repaired": "已修复", "under_objection": "异议处理中", "corrected_away": "已更正删除", "refused": "不予归集"},
     "severity": {"minor": "轻微失信", "general": "一般失信", "serious": "严重失信", None: "未分级"},
     "outcome": {"allow": "准予", "priority": "优先", "restrict": "限制", "deny": "禁止", None: "无规则"},
     "yes": "是", "no": "否",
 }
-_EN = {
-    "status": {k: k.replace("_", " ") for k in _ZH["status"]},
+_EN: Mapping = {
+    "status": {k: k.replace("_", " ") for k in ("active", "expired", "repaired", "under_objection", "corrected_away", "refused")},
     "severity": {"minor": "minor", "general": "general", "serious": "serious", None: "unclassified"},
     "outcome": {"allow": "allow", "priority": "priority", "restrict": "restrict", "deny": "deny", None: "no rule"},
     "yes": "yes", "no": "no",
 }
-_LABELS = {
+_LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "信用决定说明", "ruleset": "规则集", "as_of": "评估日期", "subject": "信用主体",
         "records": "信用信息", "status": "状态", "severity": "失信程度", "publishable": "可公开",
@@ -66,7 +68,10 @@ def explain(decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules
     d = decision.model_dump(mode="json", by_alias=True) if isinstance(decision, Decision) else decision
     L = _LABELS[lang]
     V = _ZH if lang == "zh" else _EN
-    yn = lambda b: V["yes"] if b else V["no"]  # noqa: E731
+
+    def yn(b: object) -> str:
+        return str(V["yes"] if b else V["no"])
+
     rs = d["ruleset"]
     lines = [
         f"# {L['title']}",

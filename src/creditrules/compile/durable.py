@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from importlib import metadata
 from typing import Any
 
-from durable import engine  # type: ignore[import-untyped]
+from durable import engine
 
 from creditrules.compile.ir import (
     BUDGET_KEYS,

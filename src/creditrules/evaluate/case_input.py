@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -61,7 +61,7 @@ def parse_case(data: Any, *, as_of: date | None = None) -> Case:
 def check_case(case: Case, rs: Ruleset) -> None:
     """Checks that need the law: identifiers, references, dates, forbidden information."""
     problems: list[tuple[str, str]] = []
-    kind = "organisation" if case.subject.type in _ORG_TYPES else "person"
+    kind: Literal["organisation", "person"] = "organisation" if case.subject.type in _ORG_TYPES else "person"
     p = identifier_problem(case.subject.id, kind=kind)
     if p:
         problems.append(("subject.id", f"{p} ({'统一社会信用代码' if kind == 'organisation' else '居民身份证号码'} expected for {case.subject.type})"))

@@ -413,7 +413,7 @@ def _assemble(st: _State, plan: Plan, backend: Backend) -> Decision:
         if m.target == "subject":
             measures.append(MeasureOut(id=m.id, title=m.title, kind=m.kind, target="subject", until=e["until"], because=because, basis=basis))
             continue
-        people = [p for p in case.subject.representatives if p.role == m.target]
+        people: list[Any] = [p for p in case.subject.representatives if p.role == m.target]
         for p in people or [None]:
             measures.append(MeasureOut(
                 id=m.id, title=m.title, kind=m.kind, target=m.target,
@@ -448,7 +448,7 @@ def _assemble(st: _State, plan: Plan, backend: Backend) -> Decision:
 
 def _matters(st: _State) -> list[MatterOut]:
     rs = st.rs
-    known = {w.split(":", 1)[1] for (fk, w) in st.decided if w.startswith("matter:")}
+    known: set[Any] = {w.split(":", 1)[1] for (fk, w) in st.decided if w.startswith("matter:")}
     decided_any = {r.then.matter.matter for r in rs.all_rules() if r.then.matter}
     wanted = list(st.case.matters) or sorted(known)
     out = []

@@ -6,6 +6,7 @@ a test fails if it changes while ``SCHEMA_VERSION`` does not.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -78,8 +79,8 @@ class ListOut(_Out):
     active: bool
     since: str | None
     until: str | None
-    because: list[str]
-    basis: list[CitationOut]
+    because: builtins.list[str]
+    basis: builtins.list[CitationOut]
 
 
 class MeasureOut(_Out):

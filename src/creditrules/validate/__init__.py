@@ -103,12 +103,12 @@ def check_rule(rs: Ruleset, rule: Rule, fields: dict[str, dict[str, FieldInfo]],
             yield Diagnostic("CR312", f"`{name}` concludes about a record, but the rule applies to {rule.applies_to} facts", _span(loc, "then", name), rule=rule.id)
     if then.list is not None and rule.applies_to == "event":
         yield Diagnostic("CR312", "`list` applies to records or the subject, not events", _span(loc, "then", "list"), rule=rule.id)
-    for name, val in {"matter": then.matter, "grade": then.grade}.items():
-        if val is not None and rule.applies_to != "subject":
+    for name, subject_val in {"matter": then.matter, "grade": then.grade}.items():
+        if subject_val is not None and rule.applies_to != "subject":
             yield Diagnostic("CR312", f"`{name}` concludes about the subject, but the rule applies to {rule.applies_to} facts", _span(loc, "then", name), rule=rule.id)
     if then.deadline is not None and rule.applies_to != "event":
         yield Diagnostic("CR312", f"`deadline` runs from an event's date, but the rule applies to {rule.applies_to} facts", _span(loc, "then", "deadline"), rule=rule.id)
-    durations = []
+    durations: list[tuple[str, tuple[str | int, ...]]] = []
     if then.period:
         durations.append((then.period.duration, ("then", "period", "duration")))
         date_fields = [n for n, f in kind_fields.items() if f.type == "date"]
@@ -128,7 +128,7 @@ def check_rule(rs: Ruleset, rule: Rule, fields: dict[str, dict[str, FieldInfo]],
         except ValueError as exc:
             yield Diagnostic("CR205", f"cannot read duration '{text}': {exc}", _span(loc, *path), rule=rule.id)
     measures = rs.all_measures()
-    refs = []
+    refs: list[tuple[str, tuple[str | int, ...]]] = []
     if then.measure:
         refs.append((then.measure.id, ("then", "measure", "id")))
     if then.matter:
