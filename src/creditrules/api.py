@@ -12,7 +12,16 @@ from creditrules.errors import RulesetError
 from creditrules.evaluate import evaluate as _evaluate
 from creditrules.evaluate.run import Backend
 from creditrules.explain import explain
-from creditrules.loader import MANIFEST, Entry, Ruleset, bundled_root, discover, load
+from creditrules.loader import (
+    MANIFEST,
+    Entry,
+    Ruleset,
+    _display,
+    _manifest_span,
+    bundled_root,
+    discover,
+    load,
+)
 from creditrules.model.decision import Decision
 from creditrules.replay import ReplayReport, replay
 from creditrules.validate import check_ruleset, field_dictionary
@@ -69,11 +78,11 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
     for p in paths:
         path = Path(p)
         if not path.exists():
-            diags.append(Diagnostic("CR104", f"no such file or folder: {path}", Span(str(path), 1, 1)))
+            diags.append(Diagnostic("CR104", f"no such file or folder: {_display(path)}", Span(_display(path), 1, 1)))
             continue
         folders = [path] if (path / MANIFEST).is_file() else sorted({m.parent for m in path.rglob(MANIFEST) if "scenarios" not in m.parts})
         if not folders:
-            diags.append(Diagnostic("CR104", f"no {MANIFEST} under {path}", Span(str(path), 1, 1)))
+            diags.append(Diagnostic("CR104", f"no {MANIFEST} under {_display(path)}", Span(_display(path), 1, 1)))
         for folder in folders:
             rs, ds = load(folder, roots=[path])
             diags += ds
@@ -93,7 +102,7 @@ def check_versions(entries: list[Entry]) -> list[Diagnostic]:
         versions.sort(key=lambda e: e.manifest.effective_from)
         for older, newer in zip(versions, versions[1:], strict=False):
             end = older.manifest.effective_to
-            span = Span(str(older.folder / MANIFEST), 1, 1)
+            span = _manifest_span(older.folder, "effective_to")
             if end is None or end != newer.manifest.effective_from:
                 diags.append(Diagnostic(
                     "CR313",

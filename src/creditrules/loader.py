@@ -9,6 +9,7 @@ package (``creditrules/rulesets``), one folder per id and version.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -323,7 +324,9 @@ def resolve(ref: str, *, on: date | None, roots: list[Path] | None = None) -> Pa
     entries = [e for e in discover(roots) if e.id == rid]
     if not entries:
         known = sorted({e.id for e in discover(roots)})
-        raise RulesetNotFoundError(f"unknown ruleset '{rid}' (known: {', '.join(known)})", ref=ref)
+        close = difflib.get_close_matches(rid, known, n=3, cutoff=0.6)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise RulesetNotFoundError(f"unknown ruleset '{rid}'{hint}; `creditrules rulesets` lists them", ref=ref)
     if version:
         for e in entries:
             if e.version == version:

@@ -282,7 +282,11 @@ def check_budget(rs: Ruleset, plan: Plan, field_count: dict[str, int]) -> list[D
             diags.append(Diagnostic("CR401", f"the condition makes {cost} tests; one rule may make at most {BUDGET_TESTS}", loc.span("when") if loc else None, rule=r.id))
     for kind, n in field_count.items():
         if n > BUDGET_KEYS:
-            diags.append(Diagnostic("CR402", f"{kind} facts could carry {n} keys; the budget is {BUDGET_KEYS}", None))
+            # Point at the declared attribute that takes the count past the budget.
+            attrs = [a for a in rs.all_attributes() if a.applies_to == kind]
+            over = attrs[max(0, len(attrs) - (n - BUDGET_KEYS))] if attrs else None
+            loc = rs.locate("attribute", over.name) if over else None
+            diags.append(Diagnostic("CR402", f"{kind} facts could carry {n} keys; the budget is {BUDGET_KEYS}", loc.span("name") if loc else None))
     return diags
 
 

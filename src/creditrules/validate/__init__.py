@@ -146,7 +146,13 @@ def _check_values(cmp: Comparison, info: FieldInfo, loc: Located | None, path: t
     op = cmp.op
     if op == "is_null":
         return
+    key = "in" if op == "in_" else op
     vals = cmp.value if isinstance(cmp.value, list) else [cmp.value]
+
+    def at(i: int) -> Span | None:
+        # Point at the offending value under its operator key, not at the comparison.
+        return _span(loc, *path, key, i) if isinstance(cmp.value, list) else _span(loc, *path, key)
+
     if op == "contains" and info.type != "list":
         yield Diagnostic("CR203", f"'contains' needs a list field; '{info.name}' is {info.type}", _span(loc, *path), rule=rule_id)
         return
@@ -156,15 +162,15 @@ def _check_values(cmp: Comparison, info: FieldInfo, loc: Located | None, path: t
     if op in ("gt", "gte", "lt", "lte") and info.type not in ("int", "date"):
         yield Diagnostic("CR203", f"'{op}' compares numbers or dates; '{info.name}' is {info.type}", _span(loc, *path), rule=rule_id)
         return
-    for v in vals:
+    for i, v in enumerate(vals):
         if info.type == "bool" and not isinstance(v, bool):
-            yield Diagnostic("CR203", f"'{info.name}' is true or false, not {v!r}", _span(loc, *path), rule=rule_id)
+            yield Diagnostic("CR203", f"'{info.name}' is true or false, not {v!r}", at(i), rule=rule_id)
         elif info.type == "int" and (isinstance(v, bool) or not isinstance(v, int)):
-            yield Diagnostic("CR203", f"'{info.name}' is a whole number, not {v!r}", _span(loc, *path), rule=rule_id)
+            yield Diagnostic("CR203", f"'{info.name}' is a whole number, not {v!r}", at(i), rule=rule_id)
         elif info.type == "date" and not _is_iso_date(v):
-            yield Diagnostic("CR204", f"'{info.name}' compares with dates written YYYY-MM-DD, not {v!r}", _span(loc, *path), rule=rule_id)
+            yield Diagnostic("CR204", f"'{info.name}' compares with dates written YYYY-MM-DD, not {v!r}", at(i), rule=rule_id)
         elif info.values and str(v) not in info.values:
-            yield Diagnostic("CR310", f"'{info.name}' is never {v!r}; allowed: {', '.join(info.values)}", _span(loc, *path), rule=rule_id, help=_suggest(str(v), list(info.values)))
+            yield Diagnostic("CR310", f"'{info.name}' is never {v!r}; allowed: {', '.join(info.values)}", at(i), rule=rule_id, help=_suggest(str(v), list(info.values)))
 
 
 def _is_iso_date(v: object) -> bool:
