@@ -23,12 +23,21 @@ from creditrules.loader import (
     load,
 )
 from creditrules.model.decision import Decision
-from creditrules.replay import ReplayReport, replay
+from creditrules.replay import ReplayReport
+from creditrules.replay import replay as _replay
 from creditrules.validate import check_ruleset, field_dictionary
 
 __all__ = [
-    "Decision", "Diagnostic", "ReplayReport", "Ruleset", "evaluate", "explain", "list_rulesets",
-    "load_ruleset", "replay", "validate",
+    "Decision",
+    "Diagnostic",
+    "ReplayReport",
+    "Ruleset",
+    "evaluate",
+    "explain",
+    "list_rulesets",
+    "load_ruleset",
+    "replay",
+    "validate",
 ]
 
 
@@ -44,12 +53,17 @@ def check_loaded(rs: Ruleset) -> list[Diagnostic]:
     plan, pdiags = stratify(rs)
     diags += pdiags
     if plan is not None:
-        counts = {k: len(v) + sum(len(f.values) for f in v.values() if f.type == "list") + 2 for k, v in field_dictionary(rs).items()}
+        counts = {
+            k: len(v) + sum(len(f.values) for f in v.values() if f.type == "list") + 2
+            for k, v in field_dictionary(rs).items()
+        }
         diags += check_budget(rs, plan, counts)
     return diags
 
 
-def load_ruleset(ref: str | Path, *, as_of: str | date | None = None, roots: list[Path] | None = None) -> Ruleset:
+def load_ruleset(
+    ref: str | Path, *, as_of: str | date | None = None, roots: list[Path] | None = None
+) -> Ruleset:
     """Load a bundled ruleset by id (the version in force on ``as_of``), ``id@version``, or a folder.
 
     Raises ``RulesetError`` (with ``diagnostics``) if the ruleset has errors.
@@ -59,15 +73,25 @@ def load_ruleset(ref: str | Path, *, as_of: str | date | None = None, roots: lis
     if rs is not None and not errors:
         errors = [d for d in check_loaded(rs) if d.severity == "error"]
     if rs is None or errors:
-        raise RulesetError(f"ruleset {ref} has {len(errors)} error(s); run `creditrules validate`", errors)
+        raise RulesetError(
+            f"ruleset {ref} has {len(errors)} error(s); run `creditrules validate`", errors
+        )
     return rs
 
 
-def evaluate(rs: Ruleset | str, case: Any, *, as_of: str | date | None = None, backend: Backend = "durable_rules") -> Decision:
+def evaluate(
+    rs: Ruleset | str,
+    case: Any,
+    *,
+    as_of: str | date | None = None,
+    backend: Backend = "durable_rules",
+) -> Decision:
     """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision."""
     when = _date(as_of)
     if isinstance(rs, str):
-        case_date = when or _date(case.get("as_of") if isinstance(case, dict) else getattr(case, "as_of", None))
+        case_date = when or _date(
+            case.get("as_of") if isinstance(case, dict) else getattr(case, "as_of", None)
+        )
         rs = load_ruleset(rs, as_of=case_date)
     return _evaluate(rs, case, as_of=when, backend=backend)
 
@@ -78,11 +102,23 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
     for p in paths:
         path = Path(p)
         if not path.exists():
-            diags.append(Diagnostic("CR104", f"no such file or folder: {_display(path)}", Span(_display(path), 1, 1)))
+            diags.append(
+                Diagnostic(
+                    "CR104", f"no such file or folder: {_display(path)}", Span(_display(path), 1, 1)
+                )
+            )
             continue
-        folders = [path] if (path / MANIFEST).is_file() else sorted({m.parent for m in path.rglob(MANIFEST) if "scenarios" not in m.parts})
+        folders = (
+            [path]
+            if (path / MANIFEST).is_file()
+            else sorted({m.parent for m in path.rglob(MANIFEST) if "scenarios" not in m.parts})
+        )
         if not folders:
-            diags.append(Diagnostic("CR104", f"no {MANIFEST} under {_display(path)}", Span(_display(path), 1, 1)))
+            diags.append(
+                Diagnostic(
+                    "CR104", f"no {MANIFEST} under {_display(path)}", Span(_display(path), 1, 1)
+                )
+            )
         for folder in folders:
             rs, ds = load(folder, roots=[path])
             diags += ds
@@ -104,19 +140,38 @@ def check_versions(entries: list[Entry]) -> list[Diagnostic]:
             end = older.manifest.effective_to
             span = _manifest_span(older.folder, "effective_to")
             if end is None or end != newer.manifest.effective_from:
-                diags.append(Diagnostic(
-                    "CR313",
-                    f"{rid}@{older.version} is in force until {end or 'open-ended'}, but {rid}@{newer.version} starts on {newer.manifest.effective_from}",
-                    span,
-                    help=f"set effective_to: {newer.manifest.effective_from} in {rid}@{older.version}",
-                ))
-            elif older.manifest.replaced_by not in (None, newer.version) or newer.manifest.replaces not in (None, older.version):
-                diags.append(Diagnostic(
-                    "CR313", f"{rid}@{older.version} and {rid}@{newer.version} disagree about what replaced what", span,
-                ))
+                diags.append(
+                    Diagnostic(
+                        "CR313",
+                        f"{rid}@{older.version} is in force until {end or 'open-ended'}, but {rid}@{newer.version} starts on {newer.manifest.effective_from}",
+                        span,
+                        help=f"set effective_to: {newer.manifest.effective_from} in {rid}@{older.version}",
+                    )
+                )
+            elif older.manifest.replaced_by not in (
+                None,
+                newer.version,
+            ) or newer.manifest.replaces not in (None, older.version):
+                diags.append(
+                    Diagnostic(
+                        "CR313",
+                        f"{rid}@{older.version} and {rid}@{newer.version} disagree about what replaced what",
+                        span,
+                    )
+                )
     return diags
 
 
 def list_rulesets(roots: list[Path] | None = None) -> list[Entry]:
     """The bundled (or given) ruleset versions, oldest first per id."""
     return discover(roots or [bundled_root()])
+
+
+def replay(
+    decision: dict[str, Any] | Decision,
+    *,
+    roots: list[Path] | None = None,
+    original: dict[str, Any] | None = None,
+) -> ReplayReport:
+    """Replay a stored decision against the ruleset version (by content hash) that made it."""
+    return _replay(decision, roots=roots, original=original)

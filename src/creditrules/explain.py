@@ -8,44 +8,193 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-Mapping = dict[str, Any]
-
 from creditrules.model.decision import Decision
+
+Mapping = dict[str, Any]
 
 Lang = Literal["zh", "en"]
 
 _ZH: Mapping = {
-    "status": {"active": "有效", "expired": "已过有效期", "repaired": "已修复", "under_objection": "异议处理中", "corrected_away": "已更正删除", "refused": "不予归集"},
+    "status": {
+        "active": "有效",
+        "expired": "已过有效期",
+        "repaired": "已修复",
+        "under_objection": "异议处理中",
+        "corrected_away": "已更正删除",
+        "refused": "不予归集",
+    },
     "severity": {"minor": "轻微失信", "general": "一般失信", "serious": "严重失信", None: "未分级"},
-    "outcome": {"allow": "准予", "priority": "优先", "restrict": "限制", "deny": "禁止", None: "无规则"},
-    "yes": "是", "no": "否",
+    "outcome": {
+        "allow": "准予",
+        "priority": "优先",
+        "restrict": "限制",
+        "deny": "禁止",
+        None: "无规则",
+    },
+    "yes": "是",
+    "no": "否",
 }
+#: Chinese names of the stable ids; an id not listed is shown as written.
+_ZH_TERMS: dict[str, str] = {
+    # subject types
+    "legal_person": "法人",
+    "unincorporated_org": "非法人组织",
+    "individual_business": "个体工商户",
+    "natural_person": "自然人",
+    "government_body": "政府部门",
+    "civil_servant": "公务员",
+    # lists
+    "blacklist": "黑名单（严重失信主体名单）",
+    "redlist": "红名单",
+    "key_attention": "重点关注名单",
+    "big_data_warning": "大数据警示名单",
+    "court.dishonest_debtor": "失信被执行人名单",
+    "tax.major_violation": "重大税收违法失信主体",
+    "samr.serious_violation": "市场监督管理严重违法失信名单",
+    "procurement.ban": "政府采购禁入",
+    "wages.arrears": "拖欠农民工工资失信联合惩戒对象名单",
+    "safety.serious": "安全生产严重失信主体名单",
+    # matters
+    "government_procurement": "政府采购",
+    "bidding": "招标投标",
+    "fiscal_support": "财政资金支持",
+    "award_evaluation": "评优评先",
+    "notify_commit_approval": "告知承诺审批",
+    "civil_service_promotion": "公务员职务晋升",
+    "high_consumption": "高消费",
+    # measure kinds and targets
+    "sanction": "惩戒",
+    "reward": "激励",
+    "management": "管理",
+    "subject": "信用主体",
+    "legal_representative": "法定代表人",
+    "principal": "主要负责人",
+    "directly_responsible": "直接责任人",
+    "actual_controller": "实际控制人",
+    # repair findings
+    "not_corrected": "尚未纠正失信行为",
+    "one_year_since_correction": "自纠正之日起未满1年",
+    "same_type_recurred": "纠正后1年内再次发生同类失信行为",
+    "no_pledge": "未作出信用承诺",
+    "outside_validity": "已不在失信信息使用期限内",
+    "already_repaired": "已修复",
+    "not_negative_information": "非失信信息",
+    "intentional": "属主观故意",
+    "intent_not_established": "未认定是否主观故意",
+    "not_rectified": "尚未整改到位",
+    "corrected_on_objection": "已因异议更正",
+    "written_application": "书面申请",
+    "volunteer_service": "志愿服务、社会公益服务",
+    "provider_decision": "信息提供主体决定",
+    # deadlines
+    "objection.review": "异议审核",
+    "objection.provider_verification": "信息提供单位核实",
+    "objection.correction": "异议更正",
+    "repair.publicity": "信用修复公示",
+    "repair.acceptance": "修复受理",
+    "repair.decision": "修复决定",
+    "repair.decision_extended": "修复决定（延长）",
+    "disclosure.double_publicity": "双公示",
+    "list.reporting": "红黑名单报送",
+    "court_list.deletion": "失信被执行人名单删除",
+}
+
+
+def _term(code: str | None, lang: str) -> str:
+    if code is None:
+        return "—"
+    return _ZH_TERMS.get(code, code) if lang == "zh" else code
+
+
 _EN: Mapping = {
-    "status": {k: k.replace("_", " ") for k in ("active", "expired", "repaired", "under_objection", "corrected_away", "refused")},
-    "severity": {"minor": "minor", "general": "general", "serious": "serious", None: "unclassified"},
-    "outcome": {"allow": "allow", "priority": "priority", "restrict": "restrict", "deny": "deny", None: "no rule"},
-    "yes": "yes", "no": "no",
+    "status": {
+        k: k.replace("_", " ")
+        for k in ("active", "expired", "repaired", "under_objection", "corrected_away", "refused")
+    },
+    "severity": {
+        "minor": "minor",
+        "general": "general",
+        "serious": "serious",
+        None: "unclassified",
+    },
+    "outcome": {
+        "allow": "allow",
+        "priority": "priority",
+        "restrict": "restrict",
+        "deny": "deny",
+        None: "no rule",
+    },
+    "yes": "yes",
+    "no": "no",
 }
 _LABELS: dict[str, dict[str, str]] = {
     "zh": {
-        "title": "信用决定说明", "ruleset": "规则集", "as_of": "评估日期", "subject": "信用主体",
-        "records": "信用信息", "status": "状态", "severity": "失信程度", "publishable": "可公开",
-        "usable": "可作为惩戒依据", "publication": "公示期", "repair": "信用修复",
-        "eligible": "可申请修复", "earliest": "最早可申请日", "unmet": "未满足条件", "never": "不可修复",
-        "lists": "名单", "active": "有效", "since": "自", "until": "至", "measures": "措施",
-        "matters": "事项", "deadlines": "期限", "due": "届满日", "grade": "信用等级",
-        "basis": "依据", "trace": "适用规则", "fired": "已适用", "notfired": "未适用", "because": "因",
-        "none": "无", "routes": "修复途径",
+        "title": "信用决定说明",
+        "ruleset": "规则集",
+        "as_of": "评估日期",
+        "subject": "信用主体",
+        "records": "信用信息",
+        "status": "状态",
+        "severity": "失信程度",
+        "publishable": "可公开",
+        "usable": "可作为惩戒依据",
+        "publication": "公示期",
+        "repair": "信用修复",
+        "eligible": "可申请修复",
+        "earliest": "最早可申请日",
+        "unmet": "未满足条件",
+        "never": "不可修复",
+        "lists": "名单",
+        "active": "有效",
+        "since": "自",
+        "until": "至",
+        "measures": "措施",
+        "matters": "事项",
+        "deadlines": "期限",
+        "due": "届满日",
+        "grade": "信用等级",
+        "basis": "依据",
+        "trace": "适用规则",
+        "fired": "已适用",
+        "notfired": "未适用",
+        "because": "因",
+        "none": "无",
+        "routes": "修复途径",
+        "objection": "异议处理中（不影响公示与应用）",
     },
     "en": {
-        "title": "Credit decision explained", "ruleset": "Ruleset", "as_of": "As of", "subject": "Subject",
-        "records": "Records", "status": "status", "severity": "severity", "publishable": "publishable",
-        "usable": "usable for sanction", "publication": "publication", "repair": "repair",
-        "eligible": "may apply for repair", "earliest": "earliest on", "unmet": "unmet", "never": "never repairable",
-        "lists": "Lists", "active": "active", "since": "from", "until": "until", "measures": "Measures",
-        "matters": "Matters", "deadlines": "Deadlines", "due": "due", "grade": "Grade",
-        "basis": "basis", "trace": "Rules applied", "fired": "fired", "notfired": "did not fire", "because": "because of",
-        "none": "none", "routes": "repair routes",
+        "title": "Credit decision explained",
+        "ruleset": "Ruleset",
+        "as_of": "As of",
+        "subject": "Subject",
+        "records": "Records",
+        "status": "status",
+        "severity": "severity",
+        "publishable": "publishable",
+        "usable": "usable for sanction",
+        "publication": "publication",
+        "repair": "repair",
+        "eligible": "may apply for repair",
+        "earliest": "earliest on",
+        "unmet": "unmet",
+        "never": "never repairable",
+        "lists": "Lists",
+        "active": "active",
+        "since": "from",
+        "until": "until",
+        "measures": "Measures",
+        "matters": "Matters",
+        "deadlines": "Deadlines",
+        "due": "due",
+        "grade": "Grade",
+        "basis": "basis",
+        "trace": "Rules applied",
+        "fired": "fired",
+        "notfired": "did not fire",
+        "because": "because of",
+        "none": "none",
+        "routes": "repair routes",
+        "objection": "under objection (still published and used)",
     },
 }
 
@@ -63,9 +212,15 @@ def _cites(basis: list[dict[str, Any]], indent: str) -> list[str]:
     return out
 
 
-def explain(decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules: bool = False) -> str:
+def explain(
+    decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules: bool = False
+) -> str:
     """A plain-text account of a decision and the law behind each conclusion."""
-    d = decision.model_dump(mode="json", by_alias=True) if isinstance(decision, Decision) else decision
+    d = (
+        decision.model_dump(mode="json", by_alias=True)
+        if isinstance(decision, Decision)
+        else decision
+    )
     L = _LABELS[lang]
     V = _ZH if lang == "zh" else _EN
 
@@ -77,7 +232,7 @@ def explain(decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules
         f"# {L['title']}",
         f"{L['ruleset']}: {rs['id']}@{rs['version']} ({rs['sha256'][:12]})",
         f"{L['as_of']}: {d['as_of']}",
-        f"{L['subject']}: {d['subject']['id']} ({d['subject']['type']})",
+        f"{L['subject']}: {d['subject']['id']} ({_term(d['subject']['type'], lang)})",
         "",
         f"## {L['records']}",
     ]
@@ -86,40 +241,58 @@ def explain(decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules
         rep = r["repair"]
         lines += [
             f"### {r['id']}: {V['status'][r['status']]} / {V['severity'].get(r['severity'], r['severity'])}",
-            f"  {L['publishable']}: {yn(r['publishable'])}; {L['usable']}: {yn(r['usable_for_sanction'])}",
+            f"  {L['publishable']}: {yn(r['publishable'])}; {L['usable']}: {yn(r['usable_for_sanction'])}"
+            + (f"; {L['objection']}" if r.get("under_objection") else ""),
             f"  {L['publication']}: {pub['from'] or '—'} → {pub['max_until'] or '—'}"
             + (f" (min {pub['min_until']})" if pub["min_until"] else ""),
-            f"  {L['repair']}: {L['eligible']} {yn(rep['eligible'])}"
-            + (f"; {L['earliest']} {rep['earliest_on']}" if rep["earliest_on"] else "")
-            + (f"; {L['unmet']}: {', '.join(rep['unmet'])}" if rep["unmet"] else "")
+            f"  {L['repair']}: {L['eligible']}: {yn(rep['eligible'])}"
+            + (f"; {L['earliest']}: {rep['earliest_on']}" if rep["earliest_on"] else "")
+            + (
+                f"; {L['unmet']}: {', '.join(_term(u, lang) for u in rep['unmet'])}"
+                if rep["unmet"]
+                else ""
+            )
             + (f"; {L['never']}" if rep["never"] else "")
-            + (f"; {L['routes']}: {', '.join(rep['routes'])}" if rep.get("routes") else ""),
+            + (
+                f"; {L['routes']}: {', '.join(_term(u, lang) for u in rep['routes'])}"
+                if rep.get("routes")
+                else ""
+            ),
             f"  {L['basis']}:",
         ]
         lines += _cites(r["basis"] + pub["basis"] + rep["basis"], "    ")
     lines += ["", f"## {L['lists']}"]
     for e in d["lists"] or []:
-        lines.append(f"- {e['list']}: {L['active']} {yn(e['active'])}, {L['since']} {e['since']} {L['until']} {e['until'] or '—'}; {L['because']} {', '.join(e['because']) or '—'}")
+        lines.append(
+            f"- {_term(e['list'], lang)}: {L['active']}: {yn(e['active'])}; {L['since']} {e['since']} {L['until']} {e['until'] or '—'}; {L['because']} {', '.join(e['because']) or '—'}"
+        )
         lines += _cites(e["basis"], "    ")
     if not d["lists"]:
         lines.append(f"- {L['none']}")
     lines += ["", f"## {L['measures']}"]
     for m in d["measures"] or []:
-        who = m["target"] + (f" {m['person']}" if m.get("person") else "")
-        lines.append(f"- {m['title']} [{m['kind']}, {who}] {L['until']} {m['until'] or '—'}; {L['because']} {', '.join(m['because']) or '—'}")
+        who = _term(m["target"], lang) + (f" {m['person']}" if m.get("person") else "")
+        lines.append(
+            f"- {m['title']}（{_term(m['kind'], lang)}，{who}）{L['until']} {m['until'] or '—'}; {L['because']} {', '.join(m['because']) or '—'}"
+        )
         lines += _cites(m["basis"], "    ")
     if not d["measures"]:
         lines.append(f"- {L['none']}")
     lines += ["", f"## {L['matters']}"]
     for m in d["matters"] or []:
-        lines.append(f"- {m['matter']}: {V['outcome'][m['outcome']]}" + (f" ({m['reason']})" if m.get("reason") else ""))
+        lines.append(
+            f"- {_term(m['matter'], lang)}: {V['outcome'][m['outcome']]}"
+            + (f" ({m['reason']})" if m.get("reason") else "")
+        )
         lines += _cites(m["basis"], "    ")
     if not d["matters"]:
         lines.append(f"- {L['none']}")
     lines += ["", f"## {L['deadlines']}"]
     for dl in d["deadlines"] or []:
         due = dl["due"] or f"— ({dl['error']})"
-        lines.append(f"- {dl['procedure']}: {dl['from']} + {dl['duration']} → {L['due']} {due}")
+        lines.append(
+            f"- {_term(dl['procedure'], lang)}: {dl['from']} + {dl['duration']} → {L['due']} {due}"
+        )
         lines += _cites(dl["basis"], "    ")
     if not d["deadlines"]:
         lines.append(f"- {L['none']}")
@@ -130,7 +303,14 @@ def explain(decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules
     lines += ["", f"## {L['trace']}"]
     for t in d["trace"]:
         if t["fired"]:
-            lines.append(f"- [{L['fired']}] {t['rule']} @ {t['fact']}: {t['effect']}" + (f" (overridden by {', '.join(t['overridden_by'])})" if t["overridden_by"] else ""))
+            lines.append(
+                f"- [{L['fired']}] {t['rule']} @ {t['fact']}: {t['effect']}"
+                + (
+                    f" (overridden by {', '.join(t['overridden_by'])})"
+                    if t["overridden_by"]
+                    else ""
+                )
+            )
         elif all_rules:
             lines.append(f"- [{L['notfired']}] {t['rule']} @ {t['fact']}: {t['why_not']}")
     return "\n".join(lines) + "\n"

@@ -89,7 +89,9 @@ class Ruleset:
     def all_rules(self) -> list[Rule]:
         """Parent rules first, then own rules (a child may override a parent rule by id)."""
         own_ids = {r.id for r in self.rules}
-        inherited = [r for r in (self.parent.all_rules() if self.parent else []) if r.id not in own_ids]
+        inherited = [
+            r for r in (self.parent.all_rules() if self.parent else []) if r.id not in own_ids
+        ]
         return inherited + self.rules
 
     def all_documents(self) -> dict[str, Document]:
@@ -154,7 +156,9 @@ def _code_for(err_type: str, msg: str) -> str:
     return "CR203"
 
 
-def model_diagnostics(exc: ValidationError, smap: SourceMap, base: PathKey = ()) -> list[Diagnostic]:
+def model_diagnostics(
+    exc: ValidationError, smap: SourceMap, base: PathKey = ()
+) -> list[Diagnostic]:
     """Turn a pydantic error into positioned diagnostics."""
     diags: list[Diagnostic] = []
     for err in exc.errors():
@@ -179,7 +183,9 @@ def model_diagnostics(exc: ValidationError, smap: SourceMap, base: PathKey = ())
 
 def _validate(model: type[BaseModel], loaded: Loaded) -> tuple[Any, list[Diagnostic]]:
     if not isinstance(loaded.data, dict):
-        return None, [Diagnostic("CR103", "top level must be a mapping of keys", loaded.smap.span(()))]
+        return None, [
+            Diagnostic("CR103", "top level must be a mapping of keys", loaded.smap.span(()))
+        ]
     try:
         return model.model_validate(loaded.data), []
     except ValidationError as exc:
@@ -222,7 +228,11 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
-        return None, [Diagnostic("CR104", f"no {MANIFEST} in {_display(folder)}", Span(_display(folder), 1, 1))]
+        return None, [
+            Diagnostic(
+                "CR104", f"no {MANIFEST} in {_display(folder)}", Span(_display(folder), 1, 1)
+            )
+        ]
     parts: list[tuple[RulesetFile, SourceMap]] = []
     manifest: Manifest | None = None
     for p in _yaml_files(folder):
@@ -246,7 +256,14 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
             _add(rs, diags, "document", d.key, d, rs.documents, Located(smap, ("documents", i)))
         for i, r in enumerate(part.rules):
             if ("rule", r.id) in rs.where:
-                diags.append(Diagnostic("CR301", f"rule id '{r.id}' is used twice (first at {rs.where[('rule', r.id)].span()})", smap.span(("rules", i, "id")), rule=r.id))
+                diags.append(
+                    Diagnostic(
+                        "CR301",
+                        f"rule id '{r.id}' is used twice (first at {rs.where[('rule', r.id)].span()})",
+                        smap.span(("rules", i, "id")),
+                        rule=r.id,
+                    )
+                )
                 continue
             rs.where[("rule", r.id)] = Located(smap, ("rules", i))
             rs.rules.append(r)
@@ -264,9 +281,23 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
     return rs, diags
 
 
-def _add(rs: Ruleset, diags: list[Diagnostic], kind: str, key: str, obj: Any, into: dict[str, Any], loc: Located) -> None:
+def _add(
+    rs: Ruleset,
+    diags: list[Diagnostic],
+    kind: str,
+    key: str,
+    obj: Any,
+    into: dict[str, Any],
+    loc: Located,
+) -> None:
     if (kind, key) in rs.where:
-        diags.append(Diagnostic("CR301", f"{kind} '{key}' is declared twice (first at {rs.where[(kind, key)].span()})", loc.span()))
+        diags.append(
+            Diagnostic(
+                "CR301",
+                f"{kind} '{key}' is declared twice (first at {rs.where[(kind, key)].span()})",
+                loc.span(),
+            )
+        )
         return
     rs.where[(kind, key)] = loc
     into[key] = obj
@@ -295,7 +326,11 @@ def discover(roots: list[Path]) -> list[Entry]:
     out: list[Entry] = []
     seen: set[Path] = set()
     for root in roots:
-        candidates = [root] if (root / MANIFEST).is_file() else sorted(p.parent for p in root.rglob(MANIFEST))
+        candidates = (
+            [root]
+            if (root / MANIFEST).is_file()
+            else sorted(p.parent for p in root.rglob(MANIFEST))
+        )
         for folder in candidates:
             if any(part in SKIP_DIRS for part in folder.relative_to(root).parts):
                 continue
@@ -326,13 +361,16 @@ def resolve(ref: str, *, on: date | None, roots: list[Path] | None = None) -> Pa
         known = sorted({e.id for e in discover(roots)})
         close = difflib.get_close_matches(rid, known, n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise RulesetNotFoundError(f"unknown ruleset '{rid}'{hint}; `creditrules rulesets` lists them", ref=ref)
+        raise RulesetNotFoundError(
+            f"unknown ruleset '{rid}'{hint}; `creditrules rulesets` lists them", ref=ref
+        )
     if version:
         for e in entries:
             if e.version == version:
                 return e.folder
         raise RulesetNotFoundError(
-            f"ruleset '{rid}' has no version '{version}' (versions: {', '.join(e.version for e in entries)})", ref=ref
+            f"ruleset '{rid}' has no version '{version}' (versions: {', '.join(e.version for e in entries)})",
+            ref=ref,
         )
     if on is None:
         return entries[-1].folder
@@ -340,11 +378,17 @@ def resolve(ref: str, *, on: date | None, roots: list[Path] | None = None) -> Pa
         m = e.manifest
         if m.effective_from <= on and (m.effective_to is None or on < m.effective_to):
             return e.folder
-    spans = ", ".join(f"{e.version}: {e.manifest.effective_from}–{e.manifest.effective_to or ''}" for e in entries)
+    spans = ", ".join(
+        f"{e.version}: from {e.manifest.effective_from}"
+        + (f" until the day before {e.manifest.effective_to}" if e.manifest.effective_to else "")
+        for e in entries
+    )
     raise RulesetNotFoundError(f"no version of '{rid}' is in force on {on} ({spans})", ref=ref)
 
 
-def load(ref: str | Path, *, on: date | None = None, roots: list[Path] | None = None) -> tuple[Ruleset | None, list[Diagnostic]]:
+def load(
+    ref: str | Path, *, on: date | None = None, roots: list[Path] | None = None
+) -> tuple[Ruleset | None, list[Diagnostic]]:
     """Load a ruleset and what it extends; return it with every shape diagnostic."""
     folder = resolve(str(ref), on=on, roots=roots)
     rs, diags = read_folder(folder)
@@ -353,7 +397,9 @@ def load(ref: str | Path, *, on: date | None = None, roots: list[Path] | None = 
     if rs.manifest.extends:
         search = (roots or []) + [bundled_root(), folder.parent.parent]
         try:
-            parent_folder = resolve(rs.manifest.extends, on=on or rs.manifest.effective_from, roots=search)
+            parent_folder = resolve(
+                rs.manifest.extends, on=on or rs.manifest.effective_from, roots=search
+            )
         except RulesetNotFoundError as exc:
             diags.append(Diagnostic("CR308", str(exc), _manifest_span(folder, "extends")))
             return rs, diags

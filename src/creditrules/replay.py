@@ -16,7 +16,8 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from creditrules.errors import CreditRulesError
-from creditrules.evaluate import evaluate
+from creditrules.evaluate.case_input import canonical, parse_case, sha256_of
+from creditrules.evaluate.run import evaluate
 from creditrules.loader import bundled_root, discover, load
 from creditrules.model.decision import Decision
 
@@ -83,8 +84,19 @@ def _short(v: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def replay(decision: dict[str, Any] | Decision, *, roots: list[Path] | None = None) -> ReplayReport:
-    """Re-evaluate a stored decision; see the module docstring."""
+def replay(
+    decision: dict[str, Any] | Decision,
+    *,
+    roots: list[Path] | None = None,
+    original: dict[str, Any] | None = None,
+) -> ReplayReport:
+    """Re-evaluate a stored decision; see the module docstring.
+
+    A stored decision keeps its input with natural persons' identifiers masked, and the
+    hash of the full input. Replay re-evaluates the masked input (identifiers play no part
+    in the law's conclusions) and carries the stored input hash over. Given the
+    ``original`` input, it first checks that input against the stored hash.
+    """
     if isinstance(decision, Decision):
         stored = decision.model_dump(mode="json", by_alias=True)
     else:
@@ -93,7 +105,9 @@ def replay(decision: dict[str, Any] | Decision, *, roots: list[Path] | None = No
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            return ReplayReport("cannot_replay", message=f"not a decision document: {where}: {first['msg']}")
+            return ReplayReport(
+                "cannot_replay", message=f"not a decision document: {where}: {first['msg']}"
+            )
     ref = stored["ruleset"]
     search = list(roots or []) + [bundled_root()]
     candidates = [e for e in discover(search) if e.id == ref["id"]]
@@ -111,13 +125,31 @@ def replay(decision: dict[str, Any] | Decision, *, roots: list[Path] | None = No
     rs = chosen or same_version
     if rs is None:
         return ReplayReport(
-            "cannot_replay", message=f"no ruleset {ref['id']}@{ref['version']} with sha256 {ref['sha256'][:12]}… was found"
+            "cannot_replay",
+            message=f"no ruleset {ref['id']}@{ref['version']} with sha256 {ref['sha256'][:12]}… was found",
         )
     backend = stored.get("engine", {}).get("backend", "durable_rules")
+    if original is not None:
+        try:
+            supplied = sha256_of(canonical(parse_case(original)))
+        except CreditRulesError as exc:
+            return ReplayReport(
+                "cannot_replay", message=f"the original input is not a valid case: {exc}"
+            )
+        if supplied != stored["input_sha256"]:
+            return ReplayReport(
+                "cannot_replay",
+                message="the original input does not match the decision's input_sha256",
+            )
     try:
-        again = evaluate(rs, stored["input"], backend=backend).model_dump(mode="json", by_alias=True)
+        source = original if original is not None else stored["input"]
+        again = evaluate(rs, source, backend=backend, replaying=original is None).model_dump(
+            mode="json", by_alias=True
+        )
     except CreditRulesError as exc:
         return ReplayReport("cannot_replay", ruleset=rs.ref, message=f"re-evaluation failed: {exc}")
+    again["input_sha256"] = stored["input_sha256"]
+    again["decision_id"] = sha256_of({"input": stored["input_sha256"], "ruleset": rs.sha256})
     differences = diff(stored, again)
     if not differences:
         return ReplayReport("identical", ruleset=f"{rs.ref} ({rs.sha256[:12]})")

@@ -65,7 +65,11 @@ class _Builder:
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.diags.append(
-                        Diagnostic("CR101", "YAML merge keys (<<) are not supported", self.span_of(key_node))
+                        Diagnostic(
+                            "CR101",
+                            "YAML merge keys (<<) are not supported",
+                            self.span_of(key_node),
+                        )
                     )
                     continue
                 key = self.scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
@@ -94,7 +98,9 @@ class _Builder:
             return node.value
         if node.tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:binary") or node.style:
             return node.value
-        return yaml.SafeLoader.construct_scalar(_LOADER, node) if node.tag == "?" else _construct(node)
+        return (
+            yaml.SafeLoader.construct_scalar(_LOADER, node) if node.tag == "?" else _construct(node)
+        )
 
 
 _LOADER = yaml.SafeLoader("")
@@ -122,11 +128,15 @@ def load_yaml_text(text: str, file: str) -> tuple[Loaded | None, list[Diagnostic
     return Loaded(data, builder.smap), builder.diags
 
 
-def load_yaml_file(path: Path, *, display: str | None = None) -> tuple[Loaded | None, list[Diagnostic]]:
+def load_yaml_file(
+    path: Path, *, display: str | None = None
+) -> tuple[Loaded | None, list[Diagnostic]]:
     """Read and parse one YAML file; ``display`` is the name used in diagnostics."""
     name = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic("CR101", f"file is not UTF-8 text ({exc.reason})", Span(name, 1, 1))]
+        return None, [
+            Diagnostic("CR101", f"file is not UTF-8 text ({exc.reason})", Span(name, 1, 1))
+        ]
     return load_yaml_text(text, name)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+import unicodedata
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
+from pydantic import ValidationError
+
 from creditrules import api
-from creditrules.diagnostics import render_json, render_text
+from creditrules.diagnostics import Diagnostic, render_json, render_text
 from creditrules.errors import (
     CreditRulesError,
     InputError,
@@ -23,6 +26,7 @@ from creditrules.errors import (
     RulesetError,
     RulesetNotFoundError,
 )
+from creditrules.model.decision import Decision
 from creditrules.source import load_yaml_text
 
 
@@ -56,7 +60,9 @@ def _read_data(path: str, what: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise InputError([(what, f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")]) from None
+        raise InputError(
+            [(what, f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")]
+        ) from None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -78,14 +84,24 @@ def _date_arg(text: str) -> date:
 # ------------------------------------------------------------------ commands
 
 
+def _width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
 def cmd_rulesets(args: argparse.Namespace) -> int:
-    rows = [("id", "version", "number", "in force from", "to", "title")]
+    rows = [("id", "version", "number", "in force from", "last day", "title")]
     for e in api.list_rulesets():
         m = e.manifest
-        rows.append((e.id, e.version, m.number or "", str(m.effective_from), str(m.effective_to or ""), m.title))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        last = str(m.effective_to - timedelta(days=1)) if m.effective_to else "(in force)"
+        rows.append((e.id, e.version, m.number or "", str(m.effective_from), last, m.title))
+    widths = [max(_width(r[i]) for r in rows) for i in range(5)]
     for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:5], widths, strict=True)) + "  " + r[5])
+        print(
+            "  ".join(c + " " * (w - _width(c)) for c, w in zip(r[:5], widths, strict=True))
+            + "  "
+            + r[5]
+        )
     return 0
 
 
@@ -111,22 +127,33 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.format == "text":
         print(api.explain(decision, lang=args.lang), end="")
     else:
-        print(json.dumps(decision.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                decision.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2
+            )
+        )
     return 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     data = _read_data(args.decision, "DECISION")
-    if not isinstance(data, dict) or "records" not in data:
-        raise InputError([("DECISION", "not a decision document")])
-    print(api.explain(data, lang=args.lang, all_rules=args.all), end="")
+    try:
+        decision = Decision.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise InputError(
+            [("DECISION", f"not a decision document: {where}: {first['msg']}")]
+        ) from None
+    print(api.explain(decision, lang=args.lang, all_rules=args.all), end="")
     return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
     data = _read_data(args.decision, "DECISION")
     roots = [Path(p) for p in args.rulesets] if args.rulesets else None
-    report = api.replay(data, roots=roots)
+    original = _read_data(args.input, "--input") if args.input else None
+    report = api.replay(data, roots=roots, original=original)
     stream = sys.stdout if report.status != "cannot_replay" else sys.stderr
     print(report.render(), file=stream)
     return report.exit_code
@@ -150,7 +177,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="creditrules", description="China's public-credit law as rules: validate, evaluate, explain, replay.")
+    p = _Parser(
+        prog="creditrules",
+        description="China's public-credit law as rules: validate, evaluate, explain, replay.",
+    )
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     s = sub.add_parser("rulesets", help="list bundled rulesets")
     s.set_defaults(func=cmd_rulesets)
@@ -164,7 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", type=_date_arg, default=None)
     s.add_argument("--format", choices=["json", "text"], default="json")
     s.add_argument("--lang", choices=["zh", "en"], default="zh")
-    s.add_argument("--backend", choices=["durable_rules", "reference", "both"], default="durable_rules")
+    s.add_argument(
+        "--backend", choices=["durable_rules", "reference", "both"], default="durable_rules"
+    )
     s.set_defaults(func=cmd_evaluate)
     s = sub.add_parser("test", help="run scenario files")
     s.add_argument("paths", nargs="+")
@@ -173,11 +205,16 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("explain", help="explain a stored decision")
     s.add_argument("decision")
     s.add_argument("--lang", choices=["zh", "en"], default="zh")
-    s.add_argument("--all", action="store_true", help="also list the rules that did not fire, and why")
+    s.add_argument(
+        "--all", action="store_true", help="also list the rules that did not fire, and why"
+    )
     s.set_defaults(func=cmd_explain)
     s = sub.add_parser("replay", help="replay a stored decision")
     s.add_argument("decision")
     s.add_argument("--rulesets", action="append", help="folder to search for the ruleset version")
+    s.add_argument(
+        "--input", help="the original (unmasked) input, checked against the stored input_sha256"
+    )
     s.set_defaults(func=cmd_replay)
     s = sub.add_parser("render", help="render rulesets as documentation")
     s.add_argument("path")
@@ -197,7 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     except RulesetNotFoundError as exc:
         return _fail([f"--ruleset: {exc}"])
     except RulesetError as exc:
-        lines = [str(exc)] + [getattr(d, "render", lambda: str(d))().splitlines()[0] for d in exc.diagnostics]
+        lines = [str(exc)] + [
+            (d.render() if isinstance(d, Diagnostic) else str(d)).splitlines()[0]
+            for d in exc.diagnostics
+        ]
         return _fail(lines)
     except RuleConflictError as exc:
         return _fail([f"ruleset conflict: {exc}"])

@@ -40,7 +40,6 @@ from creditrules.compile.ir import (
     CompiledRule,
     Cond,
     Neg,
-    Or,
     TrueCond,
     leaves,
 )
@@ -176,7 +175,9 @@ def chunk(rules: list[CompiledRule]) -> list[list[CompiledRule]]:
     for r in rules:
         c = leaves(r.cond) + 1
         if c > BUDGET_TESTS:
-            raise BudgetError(f"rule '{r.id}' makes {c} tests; the engine budget per rule is {BUDGET_TESTS}")
+            raise BudgetError(
+                f"rule '{r.id}' makes {c} tests; the engine budget per rule is {BUDGET_TESTS}"
+            )
         if current and cost + c > BUDGET_TESTS:
             chunks.append(current)
             current, cost = [], 0
@@ -224,7 +225,9 @@ def prepare(name: str, rules: list[CompiledRule]) -> list[str]:
         return names
 
 
-def run(name: str, rules: list[CompiledRule], facts: Iterable[dict[str, Any]]) -> set[tuple[str, str]]:
+def run(
+    name: str, rules: list[CompiledRule], facts: Iterable[dict[str, Any]]
+) -> set[tuple[str, str]]:
     """Assert the facts in a fresh session per chunk; return (rule id, fact key) fired."""
     encoded = [encode_fact(f) for f in facts]
     fired: set[tuple[str, str]] = set()
@@ -253,7 +256,9 @@ def run(name: str, rules: list[CompiledRule], facts: Iterable[dict[str, Any]]) -
 
 def _check(state: Any, cname: str) -> None:
     if isinstance(state, dict) and state.get("exception"):
-        raise EngineError(f"durable_rules ruleset {cname} raised inside an action: {state['exception']}")
+        raise EngineError(
+            f"durable_rules ruleset {cname} raised inside an action: {state['exception']}"
+        )
 
 
 def live_rulesets() -> int:

@@ -57,7 +57,7 @@ class TrueCond:
     """The empty condition: every fact of the rule's kind."""
 
 
-Cond = Union[Cmp, And, Or, Neg, TrueCond]
+Cond = Union[Cmp, And, Or, Neg, TrueCond]  # noqa: UP007 - a runtime alias of forward refs
 
 
 def lower(cond: Condition | None) -> Cond:
@@ -92,7 +92,11 @@ def fields_read(cond: Cond) -> set[str]:
 def leaves(cond: Cond) -> int:
     """How many tests a condition makes (the engine budget counts these)."""
     if isinstance(cond, Cmp):
-        return len(cond.value) if cond.op in ("in", "not_in", "contains") and isinstance(cond.value, tuple) else 1
+        return (
+            len(cond.value)
+            if cond.op in ("in", "not_in", "contains") and isinstance(cond.value, tuple)
+            else 1
+        )
     if isinstance(cond, And | Or):
         return sum(leaves(c) for c in cond.items)
     if isinstance(cond, Neg):
@@ -103,7 +107,11 @@ def leaves(cond: Cond) -> int:
 def to_data(cond: Cond) -> Any:
     """A canonical JSON-able form (for hashing and for showing the plan)."""
     if isinstance(cond, Cmp):
-        return {"field": cond.field, "op": cond.op, "value": list(cond.value) if isinstance(cond.value, tuple) else cond.value}
+        return {
+            "field": cond.field,
+            "op": cond.op,
+            "value": list(cond.value) if isinstance(cond.value, tuple) else cond.value,
+        }
     if isinstance(cond, And):
         return {"all": [to_data(c) for c in cond.items]}
     if isinstance(cond, Or):
@@ -152,24 +160,73 @@ class Plan:
     def digest(self) -> str:
         """Content address of the compiled plan (names its durable_rules rulesets)."""
         data = [(r.id, r.kind, r.level, to_data(r.cond)) for r in self.rules]
-        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        return hashlib.sha256(
+            json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
 
 
 #: The built-in derivations: what each reads and writes ("kind:field"; "pseudo:*" are
 #: conclusions that are not fields: deadlines, list entries, measures).
 DERIVATIONS: tuple[Derivation, ...] = (
     Derivation("record_history", frozenset(), frozenset({"record:same_type_since_correction"})),
-    Derivation("record_events", frozenset(), frozenset({
-        "record:objection.open", "record:objection.upheld", "record:repair.applied",
-        "record:repair.pledged", "record:repair.granted", "record:volunteer_service",
-    })),
-    Derivation("objection_overdue", frozenset({"pseudo:deadline"}), frozenset({"record:objection.provider_overdue"})),
-    Derivation("key_attention_window", frozenset({"record:validity.until", "record:status"}), frozenset({"record:during_key_attention"})),
-    Derivation("subject_minor", frozenset(), frozenset({"subject:is_minor"})),
-    Derivation("subject_counts", frozenset({"record:status", "record:severity", "record:negative", "record:validity.elapsed"}), frozenset({
-        "subject:negative_active", "subject:serious_active", "subject:positive_active", "subject:key_attention_domains",
-    })),
-    Derivation("subject_lists", frozenset({"pseudo:list", "record:status"}), frozenset({"subject:lists"})),
+    Derivation(
+        "record_events",
+        frozenset(),
+        frozenset(
+            {
+                "record:objection.open",
+                "record:objection.upheld",
+                "record:repair.applied",
+                "record:repair.pledged",
+                "record:repair.granted",
+                "record:volunteer_service",
+            }
+        ),
+    ),
+    Derivation(
+        "objection_overdue",
+        frozenset({"pseudo:deadline"}),
+        frozenset({"record:objection.provider_overdue"}),
+    ),
+    Derivation(
+        "key_attention_window",
+        frozenset({"record:validity.until", "record:status"}),
+        frozenset({"record:during_key_attention"}),
+    ),
+    Derivation(
+        "record_lists",
+        frozenset({"pseudo:list:record", "record:status"}),
+        frozenset({"record:list.active"}),
+    ),
+    Derivation(
+        "subject_minor", frozenset(), frozenset({"subject:is_minor", "record:subject.is_minor"})
+    ),
+    Derivation(
+        "subject_counts",
+        frozenset(
+            {
+                "record:status",
+                "record:severity",
+                "record:negative",
+                "record:validity.elapsed",
+                "record:list.active",
+            }
+        ),
+        frozenset(
+            {
+                "subject:negative_active",
+                "subject:serious_active",
+                "subject:positive_active",
+                "subject:key_attention_domains",
+                "subject:key_attention_since",
+            }
+        ),
+    ),
+    Derivation(
+        "subject_lists",
+        frozenset({"pseudo:list:record", "pseudo:list:subject", "record:status"}),
+        frozenset({"subject:lists"}),
+    ),
     Derivation("subject_measures", frozenset({"pseudo:measure"}), frozenset({"subject:measures"})),
 )
 
@@ -184,7 +241,9 @@ def rule_writes(rule: Rule) -> set[str]:
     if t.period:
         out |= {f"{k}:{t.period.name}.until", f"{k}:{t.period.name}.elapsed"}
     if t.list:
-        out.add("pseudo:list")
+        # Entries on records and on the subject are separate values: a subject-level list
+        # (big-data warning) may be decided from counts of record-level entries.
+        out.add(f"pseudo:list:{k}")
     if t.measure:
         out.add("pseudo:measure")
     if t.deadline:
@@ -209,7 +268,7 @@ def rule_reads(rule: Rule, cond: Cond) -> set[str]:
     if rule.then.measure and rule.then.measure.until == "validity":
         reads.add("record:validity.until")
     if rule.then.measure and rule.then.measure.until == "list":
-        reads.add("pseudo:list")
+        reads.add("pseudo:list:record")
     if (rule.then.list or rule.then.measure) and k == "record":
         # Whether an entry or measure is in force depends on the record's final status.
         reads |= {"record:validity.until", "record:status"}
@@ -241,10 +300,17 @@ def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
         if node in levels:
             return levels[node]
         if node in visiting:
-            cycle = " → ".join(n.split(":", 1)[1] for n in chain[chain.index(node):] + (node,))
+            cycle = " → ".join(n.split(":", 1)[1] for n in chain[chain.index(node) :] + (node,))
             rid = node.split(":", 1)[1]
             loc = rs.locate("rule", rid)
-            diags.append(Diagnostic("CR309", f"rules depend on each other in a cycle: {cycle}", loc.span("when") if loc else None, rule=rid if node.startswith("rule:") else None))
+            diags.append(
+                Diagnostic(
+                    "CR309",
+                    f"rules depend on each other in a cycle: {cycle}",
+                    loc.span("when") if loc else None,
+                    rule=rid if node.startswith("rule:") else None,
+                )
+            )
             return 0
         visiting.add(node)
         lv = 0
@@ -252,10 +318,17 @@ def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
             for p in producers.get(attr, []):
                 if p == node:
                     # A rule reading what it writes itself: a cycle of one.
-                    if node.startswith("rule:") and attr != "pseudo:list":
+                    if node.startswith("rule:") and not attr.startswith("pseudo:list"):
                         rid = node.split(":", 1)[1]
                         loc = rs.locate("rule", rid)
-                        diags.append(Diagnostic("CR309", f"rule reads '{attr.split(':', 1)[1]}', which it decides itself", loc.span("when") if loc else None, rule=rid))
+                        diags.append(
+                            Diagnostic(
+                                "CR309",
+                                f"rule reads '{attr.split(':', 1)[1]}', which it decides itself",
+                                loc.span("when") if loc else None,
+                                rule=rid,
+                            )
+                        )
                     continue
                 lv = max(lv, level(p, chain + (node,)) + 1)
         visiting.discard(node)
@@ -266,7 +339,9 @@ def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
         level(node, ())
     if diags:
         return None, diags
-    compiled = [CompiledRule(r.id, r.applies_to, lowered[r.id], levels[f"rule:{r.id}"], r) for r in rules]
+    compiled = [
+        CompiledRule(r.id, r.applies_to, lowered[r.id], levels[f"rule:{r.id}"], r) for r in rules
+    ]
     dlevels = {d.name: levels[f"derive:{d.name}"] for d in DERIVATIONS}
     top = max([c.level for c in compiled] + list(dlevels.values()) + [0]) + 1
     return Plan(rs.sha256, compiled, dlevels, top), []
@@ -279,19 +354,48 @@ def check_budget(rs: Ruleset, plan: Plan, field_count: dict[str, int]) -> list[D
         cost = leaves(r.cond) + 1
         if cost > BUDGET_TESTS:
             loc = rs.locate("rule", r.id)
-            diags.append(Diagnostic("CR401", f"the condition makes {cost} tests; one rule may make at most {BUDGET_TESTS}", loc.span("when") if loc else None, rule=r.id))
+            diags.append(
+                Diagnostic(
+                    "CR401",
+                    f"the condition makes {cost} tests; one rule may make at most {BUDGET_TESTS}",
+                    loc.span("when") if loc else None,
+                    rule=r.id,
+                )
+            )
     for kind, n in field_count.items():
         if n > BUDGET_KEYS:
             # Point at the declared attribute that takes the count past the budget.
             attrs = [a for a in rs.all_attributes() if a.applies_to == kind]
             over = attrs[max(0, len(attrs) - (n - BUDGET_KEYS))] if attrs else None
             loc = rs.locate("attribute", over.name) if over else None
-            diags.append(Diagnostic("CR402", f"{kind} facts could carry {n} keys; the budget is {BUDGET_KEYS}", loc.span("name") if loc else None))
+            diags.append(
+                Diagnostic(
+                    "CR402",
+                    f"{kind} facts could carry {n} keys; the budget is {BUDGET_KEYS}",
+                    loc.span("name") if loc else None,
+                )
+            )
     return diags
 
 
 __all__ = [
-    "BUDGET_KEYS", "BUDGET_TESTS", "check_budget",
-    "And", "Cmp", "CompiledRule", "Cond", "DERIVATIONS", "Derivation", "Neg", "Or", "PERIOD_NAMES",
-    "Plan", "TrueCond", "fields_read", "leaves", "lower", "stratify", "to_data",
+    "BUDGET_KEYS",
+    "BUDGET_TESTS",
+    "check_budget",
+    "And",
+    "Cmp",
+    "CompiledRule",
+    "Cond",
+    "DERIVATIONS",
+    "Derivation",
+    "Neg",
+    "Or",
+    "PERIOD_NAMES",
+    "Plan",
+    "TrueCond",
+    "fields_read",
+    "leaves",
+    "lower",
+    "stratify",
+    "to_data",
 ]

@@ -67,7 +67,9 @@ def why_not(cond: Cond, fact: Fact, negated: bool = False) -> str | None:
     if holds(cond, fact) != negated:
         return None
     if isinstance(cond, Cmp):
-        want = f"{cond.op} {_show(list(cond.value) if isinstance(cond.value, tuple) else cond.value)}"
+        want = (
+            f"{cond.op} {_show(list(cond.value) if isinstance(cond.value, tuple) else cond.value)}"
+        )
         pre = "not " if negated else ""
         return f"{cond.field} = {_show(fact.get(cond.field))}, needs {pre}{want}"
     if isinstance(cond, Neg):

@@ -38,7 +38,9 @@ def resolve(claims: list[Claim], *, fact: str, attribute: str) -> Resolution:
     if any(not c.rule.default for c in live):
         for c in live:
             if c.rule.default:
-                overridden.setdefault(c.rule.id, []).extend(o.rule.id for o in live if not o.rule.default)
+                overridden.setdefault(c.rule.id, []).extend(
+                    o.rule.id for o in live if not o.rule.default
+                )
         live = [c for c in live if not c.rule.default]
     winners = []
     for c in live:
@@ -53,7 +55,9 @@ def resolve(claims: list[Claim], *, fact: str, attribute: str) -> Resolution:
         shown = ", ".join(f"{c.rule.id} says {c.value!r}" for c in winners)
         raise RuleConflictError(
             f"conflict on {attribute} of {fact}: {shown}; declare which rule overrides the other",
-            rules=ids, attribute=attribute, fact=fact,
+            rules=ids,
+            attribute=attribute,
+            fact=fact,
         )
     return Resolution(winners[0].value, [c.rule for c in winners], overridden)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from creditrules.calendar import Duration, WorkCalendar, add_duration, parse_duration
+from creditrules.calendar import Counting, Duration, WorkCalendar, add_duration, parse_duration
 from creditrules.model.case import Case
 
 Fact = dict[str, Any]
@@ -52,8 +52,11 @@ def record_history(ctx: Context) -> None:
             continue
         until = add_duration(rec.corrected_on, _ONE_YEAR, ctx.cal)
         fact["same_type_since_correction"] = any(
-            o.id != rec.id and o.behavior == rec.behavior and o.category == "negative"
-            and o.determined_on is not None and rec.corrected_on < o.determined_on <= until
+            o.id != rec.id
+            and o.behavior == rec.behavior
+            and o.category == "negative"
+            and o.determined_on is not None
+            and rec.corrected_on < o.determined_on <= until
             for o in recs
         )
 
@@ -95,7 +98,11 @@ def objection_overdue(ctx: Context) -> None:
         overdue = False
         if fact.get("objection.open"):
             for d in ctx.deadlines:
-                if d["procedure"] == "objection.provider_verification" and d["record"] == rid and d["due"]:
+                if (
+                    d["procedure"] == "objection.provider_verification"
+                    and d["record"] == rid
+                    and d["due"]
+                ):
                     overdue = overdue or as_of > date.fromisoformat(d["due"])
         fact["objection.provider_overdue"] = overdue
 
@@ -105,35 +112,81 @@ def key_attention_window(ctx: Context) -> None:
     subject was in force (通政发〔2018〕25号 通知 三)."""
     windows: list[tuple[str, str | None, str]] = []
     for f in ctx.records():
-        if f.get("list.id") == "key_attention" and f.get("list.listed_on") and f.get("status") in _LIVE + ("expired", "repaired"):
-            windows.append((f["list.listed_on"], f.get("validity.until"), f["_key"]))
+        if (
+            f.get("list.id") == "key_attention"
+            and f.get("list.listed_on")
+            and f.get("status") in _LIVE + ("expired", "repaired")
+        ):
+            # The entry's validity: its own term where the deciding body set one, never
+            # beyond the record's validity (as for the list entry itself).
+            ends = [f.get("validity.until")]
+            if f.get("list.term"):
+                start = date.fromisoformat(f["list.listed_on"])
+                ends.append(
+                    add_duration(start, parse_duration(f["list.term"]), ctx.cal).isoformat()
+                )
+            known = [e for e in ends if e]
+            windows.append((f["list.listed_on"], min(known) if known else None, f["_key"]))
     for f in ctx.records():
         det = f.get("determined_on")
         if det is None:
             f["during_key_attention"] = None
             continue
         f["during_key_attention"] = any(
-            k != f["_key"] and start <= det and (end is None or det <= end) for start, end, k in windows
+            k != f["_key"] and start <= det and (end is None or det <= end)
+            for start, end, k in windows
+        )
+
+
+def record_lists(ctx: Context) -> None:
+    """list.active: the list entry this record carries is in force on as_of."""
+    for f in ctx.records():
+        f["list.active"] = (
+            any(e["active"] for e in ctx.list_entries if e["fact"] == f["_key"])
+            if f.get("list.id")
+            else None
         )
 
 
 def subject_minor(ctx: Context) -> None:
     bd = ctx.case.subject.birth_date
     s = ctx.subject()
-    if bd is None:
-        s["is_minor"] = None
-        return
-    eighteen = add_duration(bd, parse_duration("P18Y"), ctx.cal)
-    s["is_minor"] = ctx.case.as_of <= eighteen
+    minor: bool | None = None
+    if bd is not None:
+        # The eighteenth birthday is the first day of full age.
+        eighteen = add_duration(
+            bd, parse_duration("P18Y"), ctx.cal, convention=Counting(start_day="included")
+        )
+        minor = ctx.case.as_of <= eighteen
+    s["is_minor"] = minor
+    for f in ctx.records():
+        f["subject.is_minor"] = minor
 
 
 def subject_counts(ctx: Context) -> None:
     s = ctx.subject()
     live = [f for f in ctx.records() if f.get("status") in _LIVE]
     s["negative_active"] = sum(1 for f in live if f.get("negative"))
-    s["serious_active"] = sum(1 for f in live if f.get("negative") and f.get("severity") == "serious")
+    s["serious_active"] = sum(
+        1 for f in live if f.get("negative") and f.get("severity") == "serious"
+    )
     s["positive_active"] = sum(1 for f in live if f.get("category") == "positive")
-    s["key_attention_domains"] = len({f.get("domain") for f in live if f.get("list.id") == "key_attention" and f.get("domain")})
+    entries = sorted(
+        (f["list.listed_on"], f["domain"])
+        for f in live
+        if f.get("list.id") == "key_attention"
+        and f.get("list.active")
+        and f.get("domain")
+        and f.get("list.listed_on")
+    )
+    seen: set[str] = set()
+    since = None
+    for listed_on, domain in entries:
+        seen.add(domain)
+        if len(seen) == 3 and since is None:
+            since = listed_on  # the day the third distinct field was listed
+    s["key_attention_domains"] = len(seen)
+    s["key_attention_since"] = since
 
 
 def subject_lists(ctx: Context) -> None:
@@ -151,6 +204,7 @@ DERIVATION_FUNCS: dict[str, Callable[[Context], None]] = {
     "record_events": record_events,
     "objection_overdue": objection_overdue,
     "key_attention_window": key_attention_window,
+    "record_lists": record_lists,
     "subject_minor": subject_minor,
     "subject_counts": subject_counts,
     "subject_lists": subject_lists,

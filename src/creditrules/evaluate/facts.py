@@ -44,6 +44,7 @@ def record_fact(case: Case, i: int) -> Fact:
         "fault_tolerance": rec.fault_tolerance,
         "self_remedied": rec.self_remedied,
         "subject.type": case.subject.type,
+        "severity_marked": rec.severity is not None,
     }
 
 

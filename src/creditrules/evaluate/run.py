@@ -17,7 +17,7 @@ from creditrules.calendar import (
 from creditrules.compile import reference
 from creditrules.compile.ir import CompiledRule, Plan, stratify
 from creditrules.errors import CalendarError, EngineError, RulesetError
-from creditrules.evaluate.case_input import canonical, check_case, parse_case, sha256_of
+from creditrules.evaluate.case_input import canonical, check_case, parse_case, redacted, sha256_of
 from creditrules.evaluate.conclude import Claim, Resolution, resolve
 from creditrules.evaluate.derive import DERIVATION_FUNCS, Context
 from creditrules.evaluate.facts import Fact, build
@@ -26,8 +26,8 @@ from creditrules.loader import Ruleset
 from creditrules.model.case import Case
 from creditrules.model.decision import (
     CitationOut,
-    Decision,
     DeadlineOut,
+    Decision,
     EngineRef,
     GradeOut,
     ListOut,
@@ -69,9 +69,13 @@ def calendar_for(rs: Ruleset) -> tuple[WorkCalendar, Counting]:
         node = node.parent
     for r in reversed(chain):  # a child's schedule for a year replaces its parent's
         for s in r.manifest.calendar.schedules:
-            schedules[s.year] = HolidaySchedule(s.year, frozenset(s.holidays), frozenset(s.workdays), s.source)
+            schedules[s.year] = HolidaySchedule(
+                s.year, frozenset(s.holidays), frozenset(s.workdays), s.source
+            )
     c = rs.manifest.calendar.counting
-    return WorkCalendar(schedules.values()), Counting(c.start_day, c.month_end, c.roll_to_working_day)
+    return WorkCalendar(schedules.values()), Counting(
+        c.start_day, c.month_end, c.roll_to_working_day
+    )
 
 
 # ------------------------------------------------------------------ state of one evaluation
@@ -114,7 +118,9 @@ def _fire(plan: Plan, level: int, facts: list[Fact], backend: Backend) -> set[tu
         if got != ref:
             only_d = sorted(got - ref)
             only_r = sorted(ref - got)
-            raise EngineError(f"backends disagree at stratum {level}: durable_rules only {only_d}, reference only {only_r}")
+            raise EngineError(
+                f"backends disagree at stratum {level}: durable_rules only {only_d}, reference only {only_r}"
+            )
     return got
 
 
@@ -139,7 +145,9 @@ def _apply(st: _State, rule: CompiledRule, fact: Fact) -> None:
         st.claims.setdefault((fk, "measure:" + t.measure.id), []).append(Claim(r, t.measure))
         effects.append(f"measure {t.measure.id}")
     if t.deadline:
-        st.claims.setdefault((fk, "deadline:" + t.deadline.procedure), []).append(Claim(r, t.deadline))
+        st.claims.setdefault((fk, "deadline:" + t.deadline.procedure), []).append(
+            Claim(r, t.deadline)
+        )
         effects.append(f"deadline {t.deadline.procedure} {t.deadline.duration}")
     if t.matter:
         st.claims.setdefault((fk, "matter:" + t.matter.matter), []).append(Claim(r, t.matter))
@@ -165,7 +173,11 @@ def _settle(st: _State) -> None:
     as_of = st.case.as_of
     for (fk, what), claims in st.claims.items():
         fact = st.by_key[fk]
-        res = _combine_matters(claims) if what.startswith("matter:") else resolve(claims, fact=fk, attribute=what)
+        res = (
+            _combine_matters(claims)
+            if what.startswith("matter:")
+            else resolve(claims, fact=fk, attribute=what)
+        )
         st.decided[(fk, what)] = res
         if what.startswith("classify:"):
             attr = what.split(":", 1)[1]
@@ -179,7 +191,9 @@ def _settle(st: _State) -> None:
                 fact[f"{name}.until"] = None
                 fact[f"{name}.elapsed"] = None
             else:
-                until = add_duration(start, parse_duration(spec.duration), st.cal, convention=st.counting)
+                until = add_duration(
+                    start, parse_duration(spec.duration), st.cal, convention=st.counting
+                )
                 fact[f"{name}.until"] = until.isoformat()
                 fact[f"{name}.elapsed"] = as_of > until
         elif ":" not in what:
@@ -218,14 +232,24 @@ def _list_entries(st: _State) -> None:
         valid = _d(fact.get("validity.until"))
         if valid is not None and (until is None or valid < until):
             until = valid
-        live = fact["_kind"] != "record" or fact.get("status", "active") in ("active", "under_objection")
-        active = bool(since and since <= st.case.as_of and (until is None or st.case.as_of <= until) and live)
-        st.ctx.list_entries.append({
-            "list": spec.id, "since": since.isoformat() if since else None,
-            "until": until.isoformat() if until else None, "active": active,
-            "because": [fk.split(":", 1)[1]] if fact["_kind"] == "record" else [],
-            "rules": res.deciders, "fact": fk,
-        })
+        live = fact["_kind"] != "record" or fact.get("status", "active") in (
+            "active",
+            "under_objection",
+        )
+        active = bool(
+            since and since <= st.case.as_of and (until is None or st.case.as_of <= until) and live
+        )
+        st.ctx.list_entries.append(
+            {
+                "list": spec.id,
+                "since": since.isoformat() if since else None,
+                "until": until.isoformat() if until else None,
+                "active": active,
+                "because": [fk.split(":", 1)[1]] if fact["_kind"] == "record" else [],
+                "rules": res.deciders,
+                "fact": fk,
+            }
+        )
 
 
 def _measure_entries(st: _State) -> None:
@@ -241,12 +265,16 @@ def _measure_entries(st: _State) -> None:
         elif spec.until == "list":
             ends = [e["until"] for e in st.ctx.list_entries if e["fact"] == fk]
             until = max((u for u in ends if u), default=None)
-        st.ctx.measure_entries.append({"id": spec.id, "until": until, "fact": fk, "rules": res.deciders})
+        st.ctx.measure_entries.append(
+            {"id": spec.id, "until": until, "fact": fk, "rules": res.deciders}
+        )
 
 
 def _deadlines(st: _State) -> None:
     st.ctx.deadlines = []
-    for (fk, what), res in sorted(st.decided.items(), key=lambda kv: (st.by_key[kv[0][0]].get("_index", 0), kv[0][1])):
+    for (fk, what), res in sorted(
+        st.decided.items(), key=lambda kv: (st.by_key[kv[0][0]].get("_index", 0), kv[0][1])
+    ):
         if not what.startswith("deadline:"):
             continue
         fact = st.by_key[fk]
@@ -259,22 +287,40 @@ def _deadlines(st: _State) -> None:
             due = add_duration(start, dur, st.cal, convention=st.counting).isoformat()
         except CalendarError as exc:
             error = str(exc)
-        st.ctx.deadlines.append({
-            "procedure": spec.procedure, "event": fact["_index"], "record": fact.get("_record"),
-            "from": fact["on"], "due": due, "working_days": dur.working_days or None,
-            "duration": spec.duration, "error": error, "rules": res.deciders,
-        })
+        st.ctx.deadlines.append(
+            {
+                "procedure": spec.procedure,
+                "event": fact["_index"],
+                "record": fact.get("_record"),
+                "from": fact["on"],
+                "due": due,
+                "working_days": dur.working_days or None,
+                "duration": spec.duration,
+                "error": error,
+                "rules": res.deciders,
+            }
+        )
 
 
 # ------------------------------------------------------------------ public entry point
 
 
-def evaluate(rs: Ruleset, case: Any, *, as_of: date | None = None, backend: Backend = "durable_rules") -> Decision:
-    """Evaluate a case against a ruleset and return the Decision (CONTRACT.md v1)."""
+def evaluate(
+    rs: Ruleset,
+    case: Any,
+    *,
+    as_of: date | None = None,
+    backend: Backend = "durable_rules",
+    replaying: bool = False,
+) -> Decision:
+    """Evaluate a case against a ruleset and return the Decision (CONTRACT.md v1).
+
+    ``replaying`` accepts the masked identifiers a stored decision keeps in ``input``.
+    """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
     parsed = parse_case(case, as_of=as_of)
-    check_case(parsed, rs)
+    check_case(parsed, rs, allow_masked=replaying)
     plan = plan_for(rs)
     cal, counting = calendar_for(rs)
     facts = build(parsed)
@@ -286,7 +332,7 @@ def evaluate(rs: Ruleset, case: Any, *, as_of: date | None = None, backend: Back
     for level in range(plan.levels):
         for name, lv in plan.derivation_levels.items():
             if lv == level:
-                if name in ("subject_lists",):
+                if name in ("subject_lists", "record_lists"):
                     _list_entries(st)
                 if name in ("subject_measures",):
                     _measure_entries(st)
@@ -296,7 +342,10 @@ def evaluate(rs: Ruleset, case: Any, *, as_of: date | None = None, backend: Back
         rules = plan.at(level)
         if not rules:
             continue
-        visible = [{k: v for k, v in f.items() if not k.startswith("_") or k in ("_kind", "_key")} for f in facts]
+        visible = [
+            {k: v for k, v in f.items() if not k.startswith("_") or k in ("_kind", "_key")}
+            for f in facts
+        ]
         fired = _fire(plan, level, visible, backend)
         by_id = {r.id: r for r in rules}
         for r in rules:
@@ -326,7 +375,9 @@ def _cite(rs: Ruleset, cites: list[Citation]) -> list[CitationOut]:
     for c in cites:
         doc = docs[c.document]
         art = next(a for a in doc.articles if a.id == c.article)
-        out.append(CitationOut(document=doc.title, number=doc.number, article=art.id, text=art.text))
+        out.append(
+            CitationOut(document=doc.title, number=doc.number, article=art.id, text=art.text)
+        )
     return out
 
 
@@ -368,9 +419,13 @@ def _record_out(st: _State, fact: Fact) -> RecordOut:
             gates.append(date.fromisoformat(fact[f"{name}.until"]) + timedelta(days=1))
             repair_rules += [r for r in res.deciders if r not in repair_rules]
     earliest = max(gates).isoformat() if gates else None
-    pub_rules = _deciders(st, fk, "period:publication_min", "period:publication_max", "period:validity")
+    pub_rules = _deciders(
+        st, fk, "period:publication_min", "period:publication_max", "period:validity"
+    )
     max_until = fact.get("publication_max.until") or fact.get("validity.until")
-    status_rules = _deciders(st, fk, "status", "classify:severity", "negative", "publishable", "usable_for_sanction")
+    status_rules = _deciders(
+        st, fk, "status", "classify:severity", "negative", "publishable", "usable_for_sanction"
+    )
     return RecordOut(
         id=rid,
         severity=fact.get("severity"),
@@ -388,7 +443,10 @@ def _record_out(st: _State, fact: Fact) -> RecordOut:
         ),
         repair=Repair(
             eligible=not never and not unmet and bool(repair_rules),
-            earliest_on=earliest, unmet=unmet, never=never, routes=routes,
+            earliest_on=earliest,
+            unmet=unmet,
+            never=never,
+            routes=routes,
             basis=_basis(rs, repair_rules),
         ),
         basis=_basis(rs, status_rules),
@@ -399,8 +457,14 @@ def _assemble(st: _State, plan: Plan, backend: Backend) -> Decision:
     rs, case = st.rs, st.case
     records = [_record_out(st, f) for f in st.facts if f["_kind"] == "record"]
     lists = [
-        ListOut(list=e["list"], active=e["active"], since=e["since"], until=e["until"],
-                because=e["because"], basis=_basis(rs, e["rules"]))
+        ListOut(
+            list=e["list"],
+            active=e["active"],
+            since=e["since"],
+            until=e["until"],
+            because=e["because"],
+            basis=_basis(rs, e["rules"]),
+        )
         for e in st.ctx.list_entries
     ]
     measures_decl = rs.all_measures()
@@ -409,40 +473,85 @@ def _assemble(st: _State, plan: Plan, backend: Backend) -> Decision:
         m = measures_decl[e["id"]]
         because = [e["fact"].split(":", 1)[1]] if e["fact"].startswith("record:") else []
         basis = _basis(rs, e["rules"])
-        basis += [c for c in _cite(rs, m.cites) if (c.number, c.article) not in {(b.number, b.article) for b in basis}]
+        basis += [
+            c
+            for c in _cite(rs, m.cites)
+            if (c.number, c.article) not in {(b.number, b.article) for b in basis}
+        ]
         if m.target == "subject":
-            measures.append(MeasureOut(id=m.id, title=m.title, kind=m.kind, target="subject", until=e["until"], because=because, basis=basis))
+            measures.append(
+                MeasureOut(
+                    id=m.id,
+                    title=m.title,
+                    kind=m.kind,
+                    target="subject",
+                    until=e["until"],
+                    because=because,
+                    basis=basis,
+                )
+            )
             continue
         people: list[Any] = [p for p in case.subject.representatives if p.role == m.target]
         for p in people or [None]:
-            measures.append(MeasureOut(
-                id=m.id, title=m.title, kind=m.kind, target=m.target,
-                person=mask_identifier(p.id) if p else None, until=e["until"], because=because, basis=basis,
-            ))
+            measures.append(
+                MeasureOut(
+                    id=m.id,
+                    title=m.title,
+                    kind=m.kind,
+                    target=m.target,
+                    person=mask_identifier(p.id) if p else None,
+                    until=e["until"],
+                    because=because,
+                    basis=basis,
+                )
+            )
     matters = _matters(st)
     deadlines = [
-        DeadlineOut(**{"from": d["from"]}, procedure=d["procedure"], event=d["event"], record=d["record"],
-                    due=d["due"], working_days=d["working_days"], duration=d["duration"], error=d["error"],
-                    basis=_basis(rs, d["rules"]))
+        DeadlineOut(
+            **{"from": d["from"]},
+            procedure=d["procedure"],
+            event=d["event"],
+            record=d["record"],
+            due=d["due"],
+            working_days=d["working_days"],
+            duration=d["duration"],
+            error=d["error"],
+            basis=_basis(rs, d["rules"]),
+        )
         for d in st.ctx.deadlines
     ]
     grade = None
     gres = st.decided.get(("subject", "grade"))
     if gres:
         g = gres.value
-        grade = GradeOut(code=g.code, title=g.title, supervision=g.supervision, basis=_basis(rs, gres.deciders))
+        grade = GradeOut(
+            code=g.code, title=g.title, supervision=g.supervision, basis=_basis(rs, gres.deciders)
+        )
     trace = _trace(st, plan)
     data = canonical(case)
+    # The hash is of the full input, so a holder of the original can prove it; what the
+    # decision stores is masked (natural persons' identifiers and names).
     input_sha = sha256_of(data)
+    data = redacted(data)
     return Decision(
         decision_id=sha256_of({"input": input_sha, "ruleset": rs.sha256}),
         as_of=case.as_of.isoformat(),
         ruleset=RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256),
-        engine=EngineRef(creditrules=_version("creditrules"), durable_rules=_version("durable_rules"), backend=backend),
+        engine=EngineRef(
+            creditrules=_version("creditrules"),
+            durable_rules=_version("durable_rules"),
+            backend=backend,
+        ),
         input_sha256=input_sha,
         subject=SubjectOut(id=mask_identifier(case.subject.id), type=case.subject.type),
-        records=records, lists=lists, measures=measures, matters=matters, deadlines=deadlines,
-        grade=grade, trace=trace, input=data,
+        records=records,
+        lists=lists,
+        measures=measures,
+        matters=matters,
+        deadlines=deadlines,
+        grade=grade,
+        trace=trace,
+        input=data,
     )
 
 
@@ -456,13 +565,21 @@ def _matters(st: _State) -> list[MatterOut]:
         res = st.decided.get(("subject", "matter:" + m))
         if res is None:
             reason = (
-                f"no rule of {rs.ref} decides {m}" if m not in decided_any
+                f"no rule of {rs.ref} decides {m}"
+                if m not in decided_any
                 else f"no rule of {rs.ref} applies to this subject for {m}"
             )
             out.append(MatterOut(matter=m, outcome=None, measures=[], reason=reason, basis=[]))
             continue
         spec = res.value
-        out.append(MatterOut(matter=m, outcome=spec.outcome, measures=list(spec.measures), basis=_basis(rs, res.deciders)))
+        out.append(
+            MatterOut(
+                matter=m,
+                outcome=spec.outcome,
+                measures=list(spec.measures),
+                basis=_basis(rs, res.deciders),
+            )
+        )
     return out
 
 
@@ -471,20 +588,27 @@ def _trace(st: _State, plan: Plan) -> list[TraceEntry]:
     overridden: dict[tuple[str, str], list[str]] = {}
     for (fk, _w), res in st.decided.items():
         for rid, by in res.overridden.items():
-            overridden.setdefault((rid, fk), []).extend(b for b in by if b not in overridden.get((rid, fk), []))
+            overridden.setdefault((rid, fk), []).extend(
+                b for b in by if b not in overridden.get((rid, fk), [])
+            )
     for r in plan.rules:
         for f in st.facts:
             if f["_kind"] != r.kind:
                 continue
             fk = f["_key"]
             fired = fk in st.fired.get(r.id, set())
-            out.append(TraceEntry(
-                rule=r.id, fact=fk, fired=fired, stratum=r.level,
-                effect=st.effects.get((r.id, fk)) if fired else None,
-                why_not=None if fired else st.why_not.get((r.id, fk)),
-                overridden_by=sorted(overridden.get((r.id, fk), [])),
-                basis=_basis(st.rs, [r.rule]),
-            ))
+            out.append(
+                TraceEntry(
+                    rule=r.id,
+                    fact=fk,
+                    fired=fired,
+                    stratum=r.level,
+                    effect=st.effects.get((r.id, fk)) if fired else None,
+                    why_not=None if fired else st.why_not.get((r.id, fk)),
+                    overridden_by=sorted(overridden.get((r.id, fk), [])),
+                    basis=_basis(st.rs, [r.rule]),
+                )
+            )
     return out
 
 

@@ -82,11 +82,17 @@ class Record(_In):
     obligations_performed_on: date | None = None
     list: ListEntry | None = None
     # Extensions (additive, optional):
-    disclosure: Disclosure | None = Field(default=None, description="通政发〔2018〕25号 第十九条 class")
+    disclosure: Disclosure | None = Field(
+        default=None, description="通政发〔2018〕25号 第十九条 class"
+    )
     intentional: bool | None = Field(default=None, description="通政办发〔2015〕184号 第十六条")
     first_time: bool | None = Field(default=None, description="通政办发〔2015〕184号 第十五条")
-    fault_tolerance: bool | None = Field(default=None, description="容错纠错 finding (政务诚信方案 二(二))")
-    self_remedied: bool | None = Field(default=None, description="主动挽回损失 (政务诚信方案 二(五))")
+    fault_tolerance: bool | None = Field(
+        default=None, description="容错纠错 finding (政务诚信方案 二(二))"
+    )
+    self_remedied: bool | None = Field(
+        default=None, description="主动挽回损失 (政务诚信方案 二(五))"
+    )
     fields: dict[str, object] = Field(default_factory=dict)
 
 

@@ -147,4 +147,6 @@ class Decision(_Out):
     deadlines: list[DeadlineOut]
     grade: GradeOut | None
     trace: list[TraceEntry]
-    input: dict[str, Any] = Field(description="the canonical input, kept so the decision can be replayed")
+    input: dict[str, Any] = Field(
+        description="the canonical input, kept so the decision can be replayed"
+    )

@@ -42,7 +42,9 @@ class FieldInfo:
     title: str = ""
 
 
-def _f(name: str, type_: FieldType, origin: Origin, vocab: object = None, title: str = "") -> FieldInfo:
+def _f(
+    name: str, type_: FieldType, origin: Origin, vocab: object = None, title: str = ""
+) -> FieldInfo:
     return FieldInfo(name, type_, origin, values(vocab) if vocab is not None else (), title)
 
 
@@ -70,6 +72,7 @@ _RECORD_INPUT = [
     _f("fault_tolerance", "bool", "input", None, "符合容错纠错"),
     _f("self_remedied", "bool", "input", None, "主动挽回损失"),
     _f("subject.type", "str", "input", SubjectType, "信用主体类型"),
+    _f("severity_marked", "bool", "input", None, "信息提供单位已标明失信程度"),
 ]
 _RECORD_DERIVED = [
     # severity is both input and derivable: `classify` fills it where the input left it empty.
@@ -90,11 +93,14 @@ _RECORD_BUILTIN = [
     _f("repair.granted", "bool", "builtin", None, "已修复"),
     _f("volunteer_service", "bool", "builtin", None, "已参加志愿服务"),
     _f("during_key_attention", "bool", "builtin", None, "重点关注名单有效期内发生"),
+    _f("list.active", "bool", "builtin", None, "所载名单在评估日有效"),
+    _f("subject.is_minor", "bool", "builtin", None, "信用主体为未成年人"),
 ]
 _SUBJECT = [
     _f("type", "str", "input", SubjectType, "信用主体类型"),
     _f("is_minor", "bool", "builtin", None, "未成年人"),
     _f("key_attention_domains", "int", "builtin", None, "被列入重点关注名单的不同领域数"),
+    _f("key_attention_since", "date", "builtin", None, "有效重点关注名单达到3个不同领域之日"),
     _f("lists", "list", "builtin", ListId, "有效名单"),
     _f("measures", "list", "builtin", None, "适用措施"),
     _f("negative_active", "int", "builtin", None, "有效失信信息数"),
@@ -124,7 +130,10 @@ def _period_fields() -> list[FieldInfo]:
 _AS_OF = [_f("as_of", "date", "input", None, "评估日期")]
 
 BUILTIN_FIELDS: dict[str, dict[str, FieldInfo]] = {
-    "record": {f.name: f for f in _AS_OF + _RECORD_INPUT + _RECORD_DERIVED + _RECORD_BUILTIN + _period_fields()},
+    "record": {
+        f.name: f
+        for f in _AS_OF + _RECORD_INPUT + _RECORD_DERIVED + _RECORD_BUILTIN + _period_fields()
+    },
     "subject": {f.name: f for f in _AS_OF + _SUBJECT},
     "event": {f.name: f for f in _AS_OF + _EVENT},
 }

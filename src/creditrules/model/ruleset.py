@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from creditrules.model.vocab import (
     DeadlineProcedure,
@@ -59,7 +67,9 @@ DocumentLevel = Literal[
 class Article(Strict):
     """One citable unit of an instrument, with its quoted Chinese text."""
 
-    id: str = Field(min_length=1, description="As written in the instrument: 第三十条, 第十二条（九）, （七）")
+    id: str = Field(
+        min_length=1, description="As written in the instrument: 第三十条, 第十二条（九）, （七）"
+    )
     text: str = Field(min_length=1, description="The quoted text of the article or clause")
 
 
@@ -86,7 +96,9 @@ class Citation(Strict):
 
     document: str
     article: str
-    quote: str | None = Field(default=None, description="Optional excerpt; must appear in the article text")
+    quote: str | None = Field(
+        default=None, description="Optional excerpt; must appear in the article text"
+    )
 
 
 # ---------------------------------------------------------------- conditions
@@ -117,7 +129,9 @@ class Comparison(Strict):
         given = [k for k in OPERATORS if getattr(self, k) is not None]
         if len(given) != 1:
             names = ", ".join("in" if k == "in_" else k for k in OPERATORS)
-            raise ValueError(f"a comparison needs exactly one operator of: {names}; got {len(given)}")
+            raise ValueError(
+                f"a comparison needs exactly one operator of: {names}; got {len(given)}"
+            )
         return self
 
     @property
@@ -162,12 +176,10 @@ def _condition_tag(value: Any) -> str:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[All, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[Not, Tag("not")],
-        Annotated[Comparison, Tag("cmp")],
-    ],
+    Annotated[All, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Comparison, Tag("cmp")],
     Discriminator(_condition_tag),
 ]
 
@@ -180,9 +192,13 @@ class PeriodSpec(Strict):
     """A named period computed from a date field of the fact."""
 
     name: PeriodName
-    from_: str = Field(alias="from", description="date field the period runs from, e.g. determined_on")
+    from_: str = Field(
+        alias="from", description="date field the period runs from, e.g. determined_on"
+    )
     duration: str
-    gates_repair: bool = Field(default=False, description="repair may be applied for only after it ends")
+    gates_repair: bool = Field(
+        default=False, description="repair may be applied for only after it ends"
+    )
 
 
 class ListSpec(Strict):
@@ -191,7 +207,9 @@ class ListSpec(Strict):
     id: ListId
     since: str = Field(description="date field the entry runs from")
     term: str | None = Field(default=None, description="duration; null = no fixed term")
-    term_from_input: bool = Field(default=False, description="the record's list.term, when given, wins")
+    term_from_input: bool = Field(
+        default=False, description="the record's list.term, when given, wins"
+    )
 
 
 class MeasureRef(Strict):
@@ -244,7 +262,9 @@ class Then(Strict):
     @model_validator(mode="after")
     def _something(self) -> Then:
         if all(getattr(self, k) is None for k in type(self).model_fields):
-            raise ValueError("`then` concludes nothing: give set, classify, period, list, measure, matter, deadline, repair_unmet, repair_never, repair_route or grade")
+            raise ValueError(
+                "`then` concludes nothing: give set, classify, period, list, measure, matter, deadline, repair_unmet, repair_never, repair_route or grade"
+            )
         return self
 
 
@@ -262,7 +282,9 @@ class Rule(Strict):
     then: Then
     cites: list[Citation] = Field(default_factory=list)
     overrides: list[str] = Field(default_factory=list)
-    default: bool = Field(default=False, description="a default that any non-default rule on the same value overrides")
+    default: bool = Field(
+        default=False, description="a default that any non-default rule on the same value overrides"
+    )
     note: str | None = None
 
     _v_id = field_validator("id")(_check_id)
@@ -287,7 +309,9 @@ class Note(Strict):
     id: str
     text: str
     cites: list[Citation] = Field(default_factory=list)
-    scenarios: list[str] = Field(default_factory=list, description="scenario names that test this reading")
+    scenarios: list[str] = Field(
+        default_factory=list, description="scenario names that test this reading"
+    )
 
 
 class Attribute(Strict):

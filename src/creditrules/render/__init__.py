@@ -13,7 +13,18 @@ from creditrules.api import list_rulesets, load_ruleset
 from creditrules.loader import MANIFEST, Ruleset, discover
 from creditrules.model.ruleset import All, AnyOf, Comparison, Condition, Not, Rule
 
-_OPS = {"eq": "为", "ne": "不为", "in_": "属于", "not_in": "不属于", "gt": "大于", "gte": "不少于", "lt": "早于/小于", "lte": "不晚于/不大于", "contains": "包含", "is_null": "为空"}
+_OPS = {
+    "eq": "为",
+    "ne": "不为",
+    "in_": "属于",
+    "not_in": "不属于",
+    "gt": "大于",
+    "gte": "不少于",
+    "lt": "早于/小于",
+    "lte": "不晚于/不大于",
+    "contains": "包含",
+    "is_null": "为空",
+}
 
 
 def condition_zh(cond: Condition | None) -> str:
@@ -29,7 +40,9 @@ def condition_zh(cond: Condition | None) -> str:
     assert isinstance(cond, Comparison)
     if cond.op == "is_null":
         return f"`{cond.field}` {'为空' if cond.value else '不为空'}"
-    value = "、".join(str(v) for v in cond.value) if isinstance(cond.value, list) else str(cond.value)
+    value = (
+        "、".join(str(v) for v in cond.value) if isinstance(cond.value, list) else str(cond.value)
+    )
     return f"`{cond.field}` {_OPS[cond.op]} `{value}`"
 
 
@@ -41,9 +54,15 @@ def _then_zh(rule: Rule) -> list[str]:
     if t.classify:
         out.append("未填写时认定 " + "，".join(f"`{k}` = `{v}`" for k, v in t.classify.items()))
     if t.period:
-        out.append(f"期限 `{t.period.name}`：自 `{t.period.from_}` 起 `{t.period.duration}`" + ("（届满后方可申请修复）" if t.period.gates_repair else ""))
+        out.append(
+            f"期限 `{t.period.name}`：自 `{t.period.from_}` 起 `{t.period.duration}`"
+            + ("（届满后方可申请修复）" if t.period.gates_repair else "")
+        )
     if t.list:
-        out.append(f"列入名单 `{t.list.id}`，自 `{t.list.since}` 起" + (f"，期限 `{t.list.term}`" if t.list.term else ""))
+        out.append(
+            f"列入名单 `{t.list.id}`，自 `{t.list.since}` 起"
+            + (f"，期限 `{t.list.term}`" if t.list.term else "")
+        )
     if t.measure:
         out.append(f"实施措施 `{t.measure.id}`")
     if t.matter:
@@ -69,7 +88,12 @@ def render_ruleset(rs: Ruleset) -> str:
         "",
         f"- 文号：{m.number or '—'}",
         f"- 发布机关：{m.issuer}",
-        f"- 施行：{m.effective_from}" + (f"，至 {m.effective_to} 止（被 {m.replaced_by} 版取代）" if m.effective_to else "，现行有效"),
+        f"- 施行：{m.effective_from}"
+        + (
+            f"，至 {m.effective_to} 止（被 {m.replaced_by} 版取代）"
+            if m.effective_to
+            else "，现行有效"
+        ),
         f"- 版本选择依据：评估日期（{m.law_date}）",
     ]
     if m.extends:
@@ -84,7 +108,10 @@ def render_ruleset(rs: Ruleset) -> str:
     docs = rs.all_documents()
     cited: dict[tuple[str, str], list[str]] = {}
     for r in rs.rules:
-        block = [f"- **{r.id}** {r.title}" + ("（默认规则）" if r.default else ""), f"  - 适用于：`{r.applies_to}`；条件：{condition_zh(r.when)}"]
+        block = [
+            f"- **{r.id}** {r.title}" + ("（默认规则）" if r.default else ""),
+            f"  - 适用于：`{r.applies_to}`；条件：{condition_zh(r.when)}",
+        ]
         block += [f"  - 结论：{t}" for t in _then_zh(r)]
         if r.overrides:
             block.append("  - 优先于：" + "、".join(f"`{o}`" for o in r.overrides))
@@ -92,13 +119,18 @@ def render_ruleset(rs: Ruleset) -> str:
             cited.setdefault((c.document, c.article), []).append("\n".join(block))
     for mid, meas in rs.measures.items():
         for c in meas.cites:
-            cited.setdefault((c.document, c.article), []).append(f"- 措施 **{mid}** {meas.title}（{meas.kind}，对象 `{meas.target}`）")
+            cited.setdefault((c.document, c.article), []).append(
+                f"- 措施 **{mid}** {meas.title}（{meas.kind}，对象 `{meas.target}`）"
+            )
     for key, doc in docs.items():
         arts = [a for a in doc.articles if (key, a.id) in cited]
         if not arts:
             continue
         lines += ["", f"## {doc.title}（{doc.number or key}）", ""]
-        lines.append(f"{doc.issuer}；效力层级 `{doc.level}`" + (f"；施行 {doc.effective_from}" if doc.effective_from else ""))
+        lines.append(
+            f"{doc.issuer}；效力层级 `{doc.level}`"
+            + (f"；施行 {doc.effective_from}" if doc.effective_from else "")
+        )
         for a in arts:
             lines += ["", f"### {a.id}", "", f"> {a.text}", ""]
             lines += cited[(key, a.id)]
@@ -107,9 +139,18 @@ def render_ruleset(rs: Ruleset) -> str:
 
 def render_tree(path: Path, out: Path) -> list[Path]:
     """Render every ruleset version under ``path`` into ``out``; return the files written."""
-    entries = discover([path]) if (path / MANIFEST).is_file() or any(path.rglob(MANIFEST)) else list_rulesets()
+    entries = (
+        discover([path])
+        if (path / MANIFEST).is_file() or any(path.rglob(MANIFEST))
+        else list_rulesets()
+    )
     written = []
-    index = ["# 规则集一览", "", "| 规则集 | 版本 | 文号 | 施行 | 至 |", "| --- | --- | --- | --- | --- |"]
+    index = [
+        "# 规则集一览",
+        "",
+        "| 规则集 | 版本 | 文号 | 施行 | 至 |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for e in entries:
         rs = load_ruleset(e.folder, roots=[path])
         target = out / rs.id / f"{rs.version}.md"
@@ -117,7 +158,9 @@ def render_tree(path: Path, out: Path) -> list[Path]:
         target.write_text(render_ruleset(rs), encoding="utf-8")
         written.append(target)
         m = rs.manifest
-        index.append(f"| [{rs.id}]({rs.id}/{rs.version}.md) | {rs.version} | {m.number or ''} | {m.effective_from} | {m.effective_to or ''} |")
+        index.append(
+            f"| [{rs.id}]({rs.id}/{rs.version}.md) | {rs.version} | {m.number or ''} | {m.effective_from} | {m.effective_to or ''} |"
+        )
     (out / "README.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     written.append(out / "README.md")
     return written

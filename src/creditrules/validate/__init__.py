@@ -24,7 +24,13 @@ def field_dictionary(rs: Ruleset) -> dict[str, dict[str, FieldInfo]]:
     """Built-in fields plus the attributes this ruleset (and its parents) declare."""
     fields = {kind: dict(d) for kind, d in BUILTIN_FIELDS.items()}
     for a in rs.all_attributes():
-        fields[a.applies_to][a.name] = FieldInfo(a.name, "bool" if a.type == "bool" else ("int" if a.type == "int" else "str"), "derived", tuple(a.values), a.title)
+        fields[a.applies_to][a.name] = FieldInfo(
+            a.name,
+            "bool" if a.type == "bool" else ("int" if a.type == "int" else "str"),
+            "derived",
+            tuple(a.values),
+            a.title,
+        )
     return fields
 
 
@@ -44,26 +50,58 @@ def _suggest(word: str, choices: list[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def check_citations(rs: Ruleset, cites: list[Citation], loc: Located | None, base: tuple[str | int, ...], owner: str, rule: str | None = None) -> Iterator[Diagnostic]:
+def check_citations(
+    rs: Ruleset,
+    cites: list[Citation],
+    loc: Located | None,
+    base: tuple[str | int, ...],
+    owner: str,
+    rule: str | None = None,
+) -> Iterator[Diagnostic]:
     docs = rs.all_documents()
     if not cites:
-        yield Diagnostic("CR305", f"{owner} cites no article of law", _span(loc, *base) if loc else None, rule=rule)
+        yield Diagnostic(
+            "CR305",
+            f"{owner} cites no article of law",
+            _span(loc, *base) if loc else None,
+            rule=rule,
+        )
         return
     for i, c in enumerate(cites):
         doc = docs.get(c.document)
         if doc is None:
-            yield Diagnostic("CR303", f"citation names document '{c.document}', which is not in the registry", _span(loc, *base, i, "document"), rule=rule, help=_suggest(c.document, sorted(docs)))
+            yield Diagnostic(
+                "CR303",
+                f"citation names document '{c.document}', which is not in the registry",
+                _span(loc, *base, i, "document"),
+                rule=rule,
+                help=_suggest(c.document, sorted(docs)),
+            )
             continue
         arts = {a.id: a for a in doc.articles}
         art = arts.get(c.article)
         if art is None:
-            yield Diagnostic("CR304", f"document '{c.document}' quotes no article '{c.article}'", _span(loc, *base, i, "article"), rule=rule, help=_suggest(c.article, sorted(arts)))
+            yield Diagnostic(
+                "CR304",
+                f"document '{c.document}' quotes no article '{c.article}'",
+                _span(loc, *base, i, "article"),
+                rule=rule,
+                help=_suggest(c.article, sorted(arts)),
+            )
             continue
         if c.quote and c.quote not in art.text:
-            yield Diagnostic("CR304", f"the quote '{c.quote}' does not appear in {c.document} {c.article}", _span(loc, *base, i, "quote"), rule=rule, help="copy the quote exactly from the article text, or drop it")
+            yield Diagnostic(
+                "CR304",
+                f"the quote '{c.quote}' does not appear in {c.document} {c.article}",
+                _span(loc, *base, i, "quote"),
+                rule=rule,
+                help="copy the quote exactly from the article text, or drop it",
+            )
 
 
-def _walk(cond: Condition, path: tuple[str | int, ...]) -> Iterator[tuple[Comparison, tuple[str | int, ...]]]:
+def _walk(
+    cond: Condition, path: tuple[str | int, ...]
+) -> Iterator[tuple[Comparison, tuple[str | int, ...]]]:
     if isinstance(cond, All):
         for i, c in enumerate(cond.all):
             yield from _walk(c, path + ("all", i))
@@ -76,14 +114,22 @@ def _walk(cond: Condition, path: tuple[str | int, ...]) -> Iterator[tuple[Compar
         yield cond, path
 
 
-def check_rule(rs: Ruleset, rule: Rule, fields: dict[str, dict[str, FieldInfo]], rule_ids: set[str]) -> Iterator[Diagnostic]:
+def check_rule(
+    rs: Ruleset, rule: Rule, fields: dict[str, dict[str, FieldInfo]], rule_ids: set[str]
+) -> Iterator[Diagnostic]:
     loc = rs.locate("rule", rule.id)
     kind_fields = fields[rule.applies_to]
     if rule.when is not None:
         for cmp, path in _walk(rule.when, ("when",)):
             info = kind_fields.get(cmp.field)
             if info is None:
-                yield Diagnostic("CR302", f"condition uses '{cmp.field}', which is not a field of a {rule.applies_to} fact", _span(loc, *path, "field"), rule=rule.id, help=_suggest(cmp.field, sorted(kind_fields)))
+                yield Diagnostic(
+                    "CR302",
+                    f"condition uses '{cmp.field}', which is not a field of a {rule.applies_to} fact",
+                    _span(loc, *path, "field"),
+                    rule=rule.id,
+                    help=_suggest(cmp.field, sorted(kind_fields)),
+                )
                 continue
             yield from _check_values(cmp, info, loc, path, rule.id)
     then = rule.then
@@ -92,41 +138,93 @@ def check_rule(rs: Ruleset, rule: Rule, fields: dict[str, dict[str, FieldInfo]],
         mapping = getattr(then, key)
         for attr, value in (mapping or {}).items():
             if attr not in settable:
-                yield Diagnostic("CR302", f"`{key}` writes '{attr}', which rules may not set on a {rule.applies_to} fact", _span(loc, "then", key, attr), rule=rule.id, help=_suggest(attr, sorted(settable)) or f"settable here: {', '.join(sorted(settable)) or 'nothing'}")
+                yield Diagnostic(
+                    "CR302",
+                    f"`{key}` writes '{attr}', which rules may not set on a {rule.applies_to} fact",
+                    _span(loc, "then", key, attr),
+                    rule=rule.id,
+                    help=_suggest(attr, sorted(settable))
+                    or f"settable here: {', '.join(sorted(settable)) or 'nothing'}",
+                )
                 continue
             info = kind_fields.get(attr)
             if info and info.values and str(value) not in info.values:
-                yield Diagnostic("CR310", f"'{attr}' cannot be {value!r}; allowed: {', '.join(info.values)}", _span(loc, "then", key, attr), rule=rule.id)
-    record_only = {"period": then.period, "measure": then.measure, "repair_unmet": then.repair_unmet, "repair_never": then.repair_never, "repair_route": then.repair_route}
+                yield Diagnostic(
+                    "CR310",
+                    f"'{attr}' cannot be {value!r}; allowed: {', '.join(info.values)}",
+                    _span(loc, "then", key, attr),
+                    rule=rule.id,
+                )
+    record_only = {
+        "period": then.period,
+        "measure": then.measure,
+        "repair_unmet": then.repair_unmet,
+        "repair_never": then.repair_never,
+        "repair_route": then.repair_route,
+    }
     for name, val in record_only.items():
         if val is not None and rule.applies_to != "record":
-            yield Diagnostic("CR312", f"`{name}` concludes about a record, but the rule applies to {rule.applies_to} facts", _span(loc, "then", name), rule=rule.id)
+            yield Diagnostic(
+                "CR312",
+                f"`{name}` concludes about a record, but the rule applies to {rule.applies_to} facts",
+                _span(loc, "then", name),
+                rule=rule.id,
+            )
     if then.list is not None and rule.applies_to == "event":
-        yield Diagnostic("CR312", "`list` applies to records or the subject, not events", _span(loc, "then", "list"), rule=rule.id)
+        yield Diagnostic(
+            "CR312",
+            "`list` applies to records or the subject, not events",
+            _span(loc, "then", "list"),
+            rule=rule.id,
+        )
     for name, subject_val in {"matter": then.matter, "grade": then.grade}.items():
         if subject_val is not None and rule.applies_to != "subject":
-            yield Diagnostic("CR312", f"`{name}` concludes about the subject, but the rule applies to {rule.applies_to} facts", _span(loc, "then", name), rule=rule.id)
+            yield Diagnostic(
+                "CR312",
+                f"`{name}` concludes about the subject, but the rule applies to {rule.applies_to} facts",
+                _span(loc, "then", name),
+                rule=rule.id,
+            )
     if then.deadline is not None and rule.applies_to != "event":
-        yield Diagnostic("CR312", f"`deadline` runs from an event's date, but the rule applies to {rule.applies_to} facts", _span(loc, "then", "deadline"), rule=rule.id)
+        yield Diagnostic(
+            "CR312",
+            f"`deadline` runs from an event's date, but the rule applies to {rule.applies_to} facts",
+            _span(loc, "then", "deadline"),
+            rule=rule.id,
+        )
     durations: list[tuple[str, tuple[str | int, ...]]] = []
     if then.period:
         durations.append((then.period.duration, ("then", "period", "duration")))
         date_fields = [n for n, f in kind_fields.items() if f.type == "date"]
         if then.period.from_ not in date_fields:
-            yield Diagnostic("CR302", f"period runs from '{then.period.from_}', which is not a date field of a {rule.applies_to} fact", _span(loc, "then", "period", "from"), rule=rule.id, help=_suggest(then.period.from_, date_fields))
+            yield Diagnostic(
+                "CR302",
+                f"period runs from '{then.period.from_}', which is not a date field of a {rule.applies_to} fact",
+                _span(loc, "then", "period", "from"),
+                rule=rule.id,
+                help=_suggest(then.period.from_, date_fields),
+            )
     if then.list:
         if then.list.term:
             durations.append((then.list.term, ("then", "list", "term")))
         date_fields = [n for n, f in kind_fields.items() if f.type == "date"]
         if then.list.since not in date_fields:
-            yield Diagnostic("CR302", f"list entry runs from '{then.list.since}', which is not a date field", _span(loc, "then", "list", "since"), rule=rule.id, help=_suggest(then.list.since, date_fields))
+            yield Diagnostic(
+                "CR302",
+                f"list entry runs from '{then.list.since}', which is not a date field",
+                _span(loc, "then", "list", "since"),
+                rule=rule.id,
+                help=_suggest(then.list.since, date_fields),
+            )
     if then.deadline:
         durations.append((then.deadline.duration, ("then", "deadline", "duration")))
     for text, path in durations:
         try:
             parse_duration(text)
         except ValueError as exc:
-            yield Diagnostic("CR205", f"cannot read duration '{text}': {exc}", _span(loc, *path), rule=rule.id)
+            yield Diagnostic(
+                "CR205", f"cannot read duration '{text}': {exc}", _span(loc, *path), rule=rule.id
+            )
     measures = rs.all_measures()
     refs: list[tuple[str, tuple[str | int, ...]]] = []
     if then.measure:
@@ -135,14 +233,28 @@ def check_rule(rs: Ruleset, rule: Rule, fields: dict[str, dict[str, FieldInfo]],
         refs += [(m, ("then", "matter", "measures", i)) for i, m in enumerate(then.matter.measures)]
     for mid, path in refs:
         if mid not in measures:
-            yield Diagnostic("CR307", f"measure '{mid}' is not declared", _span(loc, *path), rule=rule.id, help=_suggest(mid, sorted(measures)))
+            yield Diagnostic(
+                "CR307",
+                f"measure '{mid}' is not declared",
+                _span(loc, *path),
+                rule=rule.id,
+                help=_suggest(mid, sorted(measures)),
+            )
     for i, other in enumerate(rule.overrides):
         if other not in rule_ids:
-            yield Diagnostic("CR306", f"overrides '{other}', which is not a rule", _span(loc, "overrides", i), rule=rule.id, help=_suggest(other, sorted(rule_ids)))
+            yield Diagnostic(
+                "CR306",
+                f"overrides '{other}', which is not a rule",
+                _span(loc, "overrides", i),
+                rule=rule.id,
+                help=_suggest(other, sorted(rule_ids)),
+            )
     yield from check_citations(rs, rule.cites, loc, ("cites",), "the rule", rule.id)
 
 
-def _check_values(cmp: Comparison, info: FieldInfo, loc: Located | None, path: tuple[str | int, ...], rule_id: str) -> Iterator[Diagnostic]:
+def _check_values(
+    cmp: Comparison, info: FieldInfo, loc: Located | None, path: tuple[str | int, ...], rule_id: str
+) -> Iterator[Diagnostic]:
     op = cmp.op
     if op == "is_null":
         return
@@ -154,23 +266,53 @@ def _check_values(cmp: Comparison, info: FieldInfo, loc: Located | None, path: t
         return _span(loc, *path, key, i) if isinstance(cmp.value, list) else _span(loc, *path, key)
 
     if op == "contains" and info.type != "list":
-        yield Diagnostic("CR203", f"'contains' needs a list field; '{info.name}' is {info.type}", _span(loc, *path), rule=rule_id)
+        yield Diagnostic(
+            "CR203",
+            f"'contains' needs a list field; '{info.name}' is {info.type}",
+            _span(loc, *path),
+            rule=rule_id,
+        )
         return
     if op != "contains" and info.type == "list":
-        yield Diagnostic("CR203", f"'{info.name}' is a list: test it with 'contains'", _span(loc, *path), rule=rule_id)
+        yield Diagnostic(
+            "CR203",
+            f"'{info.name}' is a list: test it with 'contains'",
+            _span(loc, *path),
+            rule=rule_id,
+        )
         return
     if op in ("gt", "gte", "lt", "lte") and info.type not in ("int", "date"):
-        yield Diagnostic("CR203", f"'{op}' compares numbers or dates; '{info.name}' is {info.type}", _span(loc, *path), rule=rule_id)
+        yield Diagnostic(
+            "CR203",
+            f"'{op}' compares numbers or dates; '{info.name}' is {info.type}",
+            _span(loc, *path),
+            rule=rule_id,
+        )
         return
     for i, v in enumerate(vals):
         if info.type == "bool" and not isinstance(v, bool):
-            yield Diagnostic("CR203", f"'{info.name}' is true or false, not {v!r}", at(i), rule=rule_id)
+            yield Diagnostic(
+                "CR203", f"'{info.name}' is true or false, not {v!r}", at(i), rule=rule_id
+            )
         elif info.type == "int" and (isinstance(v, bool) or not isinstance(v, int)):
-            yield Diagnostic("CR203", f"'{info.name}' is a whole number, not {v!r}", at(i), rule=rule_id)
+            yield Diagnostic(
+                "CR203", f"'{info.name}' is a whole number, not {v!r}", at(i), rule=rule_id
+            )
         elif info.type == "date" and not _is_iso_date(v):
-            yield Diagnostic("CR204", f"'{info.name}' compares with dates written YYYY-MM-DD, not {v!r}", at(i), rule=rule_id)
+            yield Diagnostic(
+                "CR204",
+                f"'{info.name}' compares with dates written YYYY-MM-DD, not {v!r}",
+                at(i),
+                rule=rule_id,
+            )
         elif info.values and str(v) not in info.values:
-            yield Diagnostic("CR310", f"'{info.name}' is never {v!r}; allowed: {', '.join(info.values)}", at(i), rule=rule_id, help=_suggest(str(v), list(info.values)))
+            yield Diagnostic(
+                "CR310",
+                f"'{info.name}' is never {v!r}; allowed: {', '.join(info.values)}",
+                at(i),
+                rule=rule_id,
+                help=_suggest(str(v), list(info.values)),
+            )
 
 
 def _is_iso_date(v: object) -> bool:
@@ -193,9 +335,13 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
     for rule in rs.rules:
         diags += check_rule(rs, rule, fields, rule_ids)
     for m in rs.measures.values():
-        diags += check_citations(rs, m.cites, rs.locate("measure", m.id), ("cites",), f"measure '{m.id}'")
+        diags += check_citations(
+            rs, m.cites, rs.locate("measure", m.id), ("cites",), f"measure '{m.id}'"
+        )
     for f in rs.forbidden_fields:
-        diags += check_citations(rs, f.cites, rs.locate("forbidden", f.name), ("cites",), f"forbidden field '{f.name}'")
+        diags += check_citations(
+            rs, f.cites, rs.locate("forbidden", f.name), ("cites",), f"forbidden field '{f.name}'"
+        )
     for n in rs.notes:
         loc = rs.locate("note", n.id)
         if n.cites:
@@ -205,7 +351,13 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
         loc = rs.locate("document", key)
         for i, art in enumerate(doc.articles):
             if art.id in seen:
-                diags.append(Diagnostic("CR301", f"document '{key}' quotes article '{art.id}' twice", _span(loc, "articles", i, "id")))
+                diags.append(
+                    Diagnostic(
+                        "CR301",
+                        f"document '{key}' quotes article '{art.id}' twice",
+                        _span(loc, "articles", i, "id"),
+                    )
+                )
             seen.add(art.id)
     list_ids = set(values(ListId))
     del list_ids
