@@ -25,9 +25,11 @@ from creditrules.model.ruleset import (
     Attribute,
     Document,
     ForbiddenField,
+    ListDefinition,
     Manifest,
     Measure,
     Note,
+    Parameter,
     Rule,
     RulesetFile,
 )
@@ -65,6 +67,8 @@ class Ruleset:
     notes: list[Note] = field(default_factory=list)
     attributes: list[Attribute] = field(default_factory=list)
     forbidden_fields: list[ForbiddenField] = field(default_factory=list)
+    lists: dict[str, ListDefinition] = field(default_factory=dict)
+    parameters: dict[str, Parameter] = field(default_factory=dict)
     where: dict[tuple[str, str], Located] = field(default_factory=dict)
 
     @property
@@ -109,6 +113,26 @@ class Ruleset:
 
     def all_forbidden(self) -> list[ForbiddenField]:
         return (self.parent.all_forbidden() if self.parent else []) + self.forbidden_fields
+
+    def all_lists(self) -> dict[str, ListDefinition]:
+        out = dict(self.parent.all_lists()) if self.parent else {}
+        out.update(self.lists)
+        return out
+
+    def all_parameters(self) -> dict[str, Parameter]:
+        """Parameters by name; a child's value replaces its parent's (that is how they are configured)."""
+        out = dict(self.parent.all_parameters()) if self.parent else {}
+        out.update(self.parameters)
+        return out
+
+    def duration(self, text: str) -> str:
+        """A duration as written, with ``param:NAME`` resolved to the parameter's value."""
+        if text.startswith("param:"):
+            p = self.all_parameters().get(text.removeprefix("param:"))
+            if p is None:
+                raise KeyError(text)
+            return str(p.value)
+        return text
 
     def all_notes(self) -> list[Note]:
         return (self.parent.all_notes() if self.parent else []) + self.notes
@@ -250,7 +274,27 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
         parts.append((obj, loaded.smap))
     if manifest is None:
         return None, diags
-    rs = Ruleset(manifest=manifest, folder=folder, own_sha256=content_hash(folder))
+    digest = hashlib.sha256(content_hash(folder).encode())
+    for inc in manifest.includes:
+        # An included version's files are carried on as if written here (its manifest is not).
+        other = (folder / inc).resolve()
+        if not (other / MANIFEST).is_file():
+            diags.append(Diagnostic("CR308", f"includes '{inc}', which is not a ruleset folder", _manifest_span(folder, "includes")))
+            continue
+        digest.update(content_hash(other).encode())
+        for p in _yaml_files(other):
+            if p.name == MANIFEST and p.parent == other:
+                continue
+            loaded, ds = load_yaml_file(p, display=_display(p))
+            diags += ds
+            if loaded is None:
+                continue
+            obj, ds = _validate(RulesetFile, loaded)
+            diags += ds
+            if obj is not None:
+                parts.append((obj, loaded.smap))
+    own = digest.hexdigest() if manifest.includes else content_hash(folder)
+    rs = Ruleset(manifest=manifest, folder=folder, own_sha256=own)
     for part, smap in parts:
         for i, d in enumerate(part.documents):
             _add(rs, diags, "document", d.key, d, rs.documents, Located(smap, ("documents", i)))
@@ -275,6 +319,10 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
         for i, a in enumerate(part.attributes):
             rs.where[("attribute", a.name)] = Located(smap, ("attributes", i))
             rs.attributes.append(a)
+        for i, ld in enumerate(part.lists):
+            _add(rs, diags, "list", ld.id, ld, rs.lists, Located(smap, ("lists", i)))
+        for i, prm in enumerate(part.parameters):
+            _add(rs, diags, "parameter", prm.name, prm, rs.parameters, Located(smap, ("parameters", i)))
         for i, f in enumerate(part.forbidden_fields):
             rs.where[("forbidden", f.name)] = Located(smap, ("forbidden_fields", i))
             rs.forbidden_fields.append(f)

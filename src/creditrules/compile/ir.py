@@ -248,7 +248,7 @@ def rule_writes(rule: Rule) -> set[str]:
         out.add("pseudo:measure")
     if t.deadline:
         out.add("pseudo:deadline")
-    if t.repair_unmet or t.repair_never or t.repair_route:
+    if t.repair_unmet or t.repair_never or t.repair_route or t.repair_after:
         out.add("pseudo:repair")
     if t.matter:
         out.add("pseudo:matter")

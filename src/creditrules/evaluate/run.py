@@ -162,6 +162,9 @@ def _apply(st: _State, rule: CompiledRule, fact: Fact) -> None:
     if t.repair_never:
         rep.setdefault("never", []).append(r)
         effects.append("repair: never")
+    if t.repair_after:
+        rep.setdefault("after:" + t.repair_after, []).append(r)
+        effects.append(f"repair not before the day after {t.repair_after}")
     if t.repair_route:
         rep.setdefault("route:" + t.repair_route, []).append(r)
         effects.append(f"repair route: {t.repair_route}")
@@ -192,7 +195,7 @@ def _settle(st: _State) -> None:
                 fact[f"{name}.elapsed"] = None
             else:
                 until = add_duration(
-                    start, parse_duration(spec.duration), st.cal, convention=st.counting
+                    start, parse_duration(st.rs.duration(spec.duration)), st.cal, convention=st.counting
                 )
                 fact[f"{name}.until"] = until.isoformat()
                 fact[f"{name}.elapsed"] = as_of > until
@@ -226,7 +229,7 @@ def _list_entries(st: _State) -> None:
             term = fact["list.term"]
         until = None
         if since is not None and term:
-            until = add_duration(since, parse_duration(term), st.cal, convention=st.counting)
+            until = add_duration(since, parse_duration(st.rs.duration(term)), st.cal, convention=st.counting)
         # An entry resting on a record lasts no longer than the record may be used
         # (通政发〔2018〕25号 第三十条: expired information is no basis for sanction).
         valid = _d(fact.get("validity.until"))
@@ -280,7 +283,7 @@ def _deadlines(st: _State) -> None:
         fact = st.by_key[fk]
         spec = res.value
         start = date.fromisoformat(fact["on"])
-        dur = parse_duration(spec.duration)
+        dur = parse_duration(st.rs.duration(spec.duration))
         due: str | None = None
         error: str | None = None
         try:
@@ -418,6 +421,9 @@ def _record_out(st: _State, fact: Fact) -> RecordOut:
         if res and res.value.gates_repair and fact.get(f"{name}.until"):
             gates.append(date.fromisoformat(fact[f"{name}.until"]) + timedelta(days=1))
             repair_rules += [r for r in res.deciders if r not in repair_rules]
+    for key, rules in rep.items():
+        if key.startswith("after:") and fact.get(key.split(":", 1)[1]):
+            gates.append(date.fromisoformat(fact[key.split(":", 1)[1]]) + timedelta(days=1))
     earliest = max(gates).isoformat() if gates else None
     pub_rules = _deciders(
         st, fk, "period:publication_min", "period:publication_max", "period:validity"

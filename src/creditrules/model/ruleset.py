@@ -86,6 +86,10 @@ class Document(Strict):
     effective_to: date | None = None
     repealed_by: str | None = None
     url: str | None = None
+    implements: list[str] = Field(
+        default_factory=list,
+        description="keys of registered documents this one says it implements (为贯彻落实…); a measure's legal basis may come through them",
+    )
     articles: list[Article] = Field(default_factory=list)
 
     _v_key = field_validator("key")(_check_id)
@@ -257,6 +261,9 @@ class Then(Strict):
     repair_unmet: str | None = Field(default=None, description="code of a repair condition not met")
     repair_never: bool | None = None
     repair_route: str | None = None
+    repair_after: str | None = Field(
+        default=None, description="a date field: repair or early stop only from the day after it"
+    )
     grade: GradeSpec | None = None
 
     @model_validator(mode="after")
@@ -299,8 +306,55 @@ class Measure(Strict):
     kind: MeasureKind
     target: MeasureTarget = "subject"
     cites: list[Citation] = Field(default_factory=list)
+    rests_on: list[str] = Field(
+        default_factory=list, description="measures of a parent ruleset whose legal basis this one applies"
+    )
 
     _v_id = field_validator("id")(_check_id)
+
+
+SeriousField = Literal["health_safety", "market_order", "enforcement", "defence"]
+
+
+class RemovalSpec(Strict):
+    """Where a list's removal conditions, procedure and remedies are set."""
+
+    conditions: list[Citation] = Field(default_factory=list)
+    procedure: list[Citation] = Field(default_factory=list)
+    remedies: list[Citation] = Field(default_factory=list)
+
+
+class ListDefinition(Strict):
+    """A list (名单) a ruleset sets up or applies: who decides, on what criteria, and its limits."""
+
+    id: ListId
+    title: str
+    scope: Literal["national", "local"]
+    serious: bool = Field(default=False, description="a 严重失信主体名单")
+    fields: list[SeriousField] = Field(
+        default_factory=list, description="the kinds of conduct of 国办发〔2020〕49号 (六) it covers"
+    )
+    criteria: list[Citation] = Field(default_factory=list, description="where the listing criteria are set")
+    consultation_days: int | None = Field(default=None, description="public comment period of the criteria, in days")
+    decided_by: str | None = None
+    term: str | None = None
+    removal: RemovalSpec | None = None
+    measures: list[str] = Field(default_factory=list, description="the measures the list allows")
+    matters: dict[Matter, Outcome] = Field(default_factory=dict, description="the strongest outcome it allows per matter")
+    note: str | None = None
+
+
+class Parameter(Strict):
+    """A value the law leaves open or the sources do not settle; configurable, never silent."""
+
+    name: str
+    value: str | int
+    tag: Literal["A", "B", "C", "U"]
+    title: str
+    note: str | None = None
+    cites: list[Citation] = Field(default_factory=list)
+
+    _v_name = field_validator("name")(_check_id)
 
 
 class Note(Strict):
@@ -368,6 +422,8 @@ class RulesetFile(Strict):
     notes: list[Note] = Field(default_factory=list)
     attributes: list[Attribute] = Field(default_factory=list)
     forbidden_fields: list[ForbiddenField] = Field(default_factory=list)
+    lists: list[ListDefinition] = Field(default_factory=list)
+    parameters: list[Parameter] = Field(default_factory=list)
 
 
 class Manifest(RulesetFile):
@@ -383,6 +439,9 @@ class Manifest(RulesetFile):
     replaces: str | None = Field(default=None, description="the version this one repealed")
     replaced_by: str | None = None
     extends: str | None = Field(default=None, description="parent ruleset, id or id@version")
+    includes: list[str] = Field(
+        default_factory=list, description="other version folders (relative paths) whose files this version carries on"
+    )
     law_date: Literal["as_of"] = Field(
         default="as_of", description="which date selects the version in force"
     )

@@ -15,7 +15,7 @@ from creditrules.diagnostics import Diagnostic, Span, finalize
 from creditrules.loader import Located, Ruleset
 from creditrules.model.facts import BUILTIN_FIELDS, SETTABLE, FieldInfo
 from creditrules.model.ruleset import All, AnyOf, Citation, Comparison, Condition, Not, Rule
-from creditrules.model.vocab import ListId, values
+from creditrules.validate.legal import check_legal
 
 __all__ = ["check_ruleset", "field_dictionary"]
 
@@ -161,6 +161,7 @@ def check_rule(
         "repair_unmet": then.repair_unmet,
         "repair_never": then.repair_never,
         "repair_route": then.repair_route,
+        "repair_after": then.repair_after,
     }
     for name, val in record_only.items():
         if val is not None and rule.applies_to != "record":
@@ -218,7 +219,18 @@ def check_rule(
             )
     if then.deadline:
         durations.append((then.deadline.duration, ("then", "deadline", "duration")))
+    if then.repair_after:
+        date_fields = [n for n, f in kind_fields.items() if f.type == "date"]
+        if then.repair_after not in date_fields:
+            yield Diagnostic("CR302", f"repair_after names '{then.repair_after}', which is not a date field", _span(loc, "then", "repair_after"), rule=rule.id, help=_suggest(then.repair_after, date_fields))
     for text, path in durations:
+        if text.startswith("param:"):
+            name = text.removeprefix("param:")
+            params = rs.all_parameters()
+            if name not in params:
+                yield Diagnostic("CR314", f"duration names parameter '{name}', which is not declared", _span(loc, *path), rule=rule.id, help=_suggest(name, sorted(params)))
+                continue
+            text = str(params[name].value)
         try:
             parse_duration(text)
         except ValueError as exc:
@@ -359,6 +371,5 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
                     )
                 )
             seen.add(art.id)
-    list_ids = set(values(ListId))
-    del list_ids
+    diags += check_legal(rs)
     return finalize(diags)
