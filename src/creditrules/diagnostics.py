@@ -177,8 +177,18 @@ CATALOGUE: dict[str, CodeInfo] = dict(
             "Versions of one ruleset id overlap in time or disagree about what they replace.",
             "make each version's effective_to the next one's effective_from",
         ),
-        _c("CR314", "unknown-parameter", "A duration names a parameter that is not declared.", "declare it under `parameters:` (with its reliability tag and a note) or fix the name"),
-        _c("CR315", "parameter-without-note", "A parameter tagged [C] or [U] carries no note.", "say where the value comes from and why it is kept configurable"),
+        _c(
+            "CR314",
+            "unknown-parameter",
+            "A duration names a parameter that is not declared.",
+            "declare it under `parameters:` (with its reliability tag and a note) or fix the name",
+        ),
+        _c(
+            "CR315",
+            "parameter-without-note",
+            "A parameter tagged [C] or [U] carries no note.",
+            "say where the value comes from and why it is kept configurable",
+        ),
         # CR4xx: the engine budget (durable_rules limits)
         _c(
             "CR401",
@@ -193,11 +203,36 @@ CATALOGUE: dict[str, CodeInfo] = dict(
             "reduce the declared attributes; durable_rules fails at 254 keys",
         ),
         # CR5xx: rules about rules (国办发〔2020〕49号)
-        _c("CR501", "sanction-without-legal-basis", "A sanction rests on no law, regulation or central policy document.", "cite the law, administrative or local regulation, or 党中央/国务院 policy document it rests on (directly, through `implements`, or `rests_on` a parent's measure)"),
-        _c("CR502", "serious-list-widened", "A serious-dishonesty list is set up locally or outside the four fields of 49号 (六).", "apply the national list instead; serious lists exist only where law, regulation or central policy sets them up, in the four fields"),
-        _c("CR503", "list-criteria-unlawful", "A list's criteria are not set by an instrument of the required rank, or lacked 30 days of public comment.", "a local list needs a local regulation (地方性法规) and at least 30 days of public comment (49号 (七))"),
-        _c("CR504", "list-without-removal", "A list states no removal conditions, procedure or remedies.", "cite where the list's 移出条件, 程序 and 救济措施 are set (49号 (七)(八))"),
-        _c("CR505", "sanction-heavier-than-list", "A rule applies a measure or outcome heavier than the list allows.", "use only the measures and outcomes the list definition allows (过惩相当, 49号)"),
+        _c(
+            "CR501",
+            "sanction-without-legal-basis",
+            "A sanction rests on no law, regulation or central policy document.",
+            "cite the law, administrative or local regulation, or 党中央/国务院 policy document it rests on (directly, through `implements`, or `rests_on` a parent's measure)",
+        ),
+        _c(
+            "CR502",
+            "serious-list-widened",
+            "A serious-dishonesty list is set up locally or outside the four fields of 49号 (六).",
+            "apply the national list instead; serious lists exist only where law, regulation or central policy sets them up, in the four fields",
+        ),
+        _c(
+            "CR503",
+            "list-criteria-unlawful",
+            "A list's criteria are not set by an instrument of the required rank, or lacked 30 days of public comment.",
+            "a local list needs a local regulation (地方性法规) and at least 30 days of public comment (49号 (七))",
+        ),
+        _c(
+            "CR504",
+            "list-without-removal",
+            "A list states no removal conditions, procedure or remedies.",
+            "cite where the list's 移出条件, 程序 and 救济措施 are set (49号 (七)(八))",
+        ),
+        _c(
+            "CR505",
+            "sanction-heavier-than-list",
+            "A rule applies a measure or outcome heavier than the list allows.",
+            "use only the measures and outcomes the list definition allows (过惩相当, 49号)",
+        ),
     ]
 )
 

@@ -279,7 +279,13 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
         # An included version's files are carried on as if written here (its manifest is not).
         other = (folder / inc).resolve()
         if not (other / MANIFEST).is_file():
-            diags.append(Diagnostic("CR308", f"includes '{inc}', which is not a ruleset folder", _manifest_span(folder, "includes")))
+            diags.append(
+                Diagnostic(
+                    "CR308",
+                    f"includes '{inc}', which is not a ruleset folder",
+                    _manifest_span(folder, "includes"),
+                )
+            )
             continue
         digest.update(content_hash(other).encode())
         for p in _yaml_files(other):
@@ -322,7 +328,15 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
         for i, ld in enumerate(part.lists):
             _add(rs, diags, "list", ld.id, ld, rs.lists, Located(smap, ("lists", i)))
         for i, prm in enumerate(part.parameters):
-            _add(rs, diags, "parameter", prm.name, prm, rs.parameters, Located(smap, ("parameters", i)))
+            _add(
+                rs,
+                diags,
+                "parameter",
+                prm.name,
+                prm,
+                rs.parameters,
+                Located(smap, ("parameters", i)),
+            )
         for i, f in enumerate(part.forbidden_fields):
             rs.where[("forbidden", f.name)] = Located(smap, ("forbidden_fields", i))
             rs.forbidden_fields.append(f)

@@ -195,7 +195,10 @@ def _settle(st: _State) -> None:
                 fact[f"{name}.elapsed"] = None
             else:
                 until = add_duration(
-                    start, parse_duration(st.rs.duration(spec.duration)), st.cal, convention=st.counting
+                    start,
+                    parse_duration(st.rs.duration(spec.duration)),
+                    st.cal,
+                    convention=st.counting,
                 )
                 fact[f"{name}.until"] = until.isoformat()
                 fact[f"{name}.elapsed"] = as_of > until
@@ -229,7 +232,9 @@ def _list_entries(st: _State) -> None:
             term = fact["list.term"]
         until = None
         if since is not None and term:
-            until = add_duration(since, parse_duration(st.rs.duration(term)), st.cal, convention=st.counting)
+            until = add_duration(
+                since, parse_duration(st.rs.duration(term)), st.cal, convention=st.counting
+            )
         # An entry resting on a record lasts no longer than the record may be used
         # (通政发〔2018〕25号 第三十条: expired information is no basis for sanction).
         valid = _d(fact.get("validity.until"))
@@ -421,7 +426,7 @@ def _record_out(st: _State, fact: Fact) -> RecordOut:
         if res and res.value.gates_repair and fact.get(f"{name}.until"):
             gates.append(date.fromisoformat(fact[f"{name}.until"]) + timedelta(days=1))
             repair_rules += [r for r in res.deciders if r not in repair_rules]
-    for key, rules in rep.items():
+    for key in rep:
         if key.startswith("after:") and fact.get(key.split(":", 1)[1]):
             gates.append(date.fromisoformat(fact[key.split(":", 1)[1]]) + timedelta(days=1))
     earliest = max(gates).isoformat() if gates else None

@@ -307,7 +307,8 @@ class Measure(Strict):
     target: MeasureTarget = "subject"
     cites: list[Citation] = Field(default_factory=list)
     rests_on: list[str] = Field(
-        default_factory=list, description="measures of a parent ruleset whose legal basis this one applies"
+        default_factory=list,
+        description="measures of a parent ruleset whose legal basis this one applies",
     )
 
     _v_id = field_validator("id")(_check_id)
@@ -332,15 +333,22 @@ class ListDefinition(Strict):
     scope: Literal["national", "local"]
     serious: bool = Field(default=False, description="a 严重失信主体名单")
     fields: list[SeriousField] = Field(
-        default_factory=list, description="the kinds of conduct of 国办发〔2020〕49号 (六) it covers"
+        default_factory=list,
+        description="the kinds of conduct of 国办发〔2020〕49号 (六) it covers",
     )
-    criteria: list[Citation] = Field(default_factory=list, description="where the listing criteria are set")
-    consultation_days: int | None = Field(default=None, description="public comment period of the criteria, in days")
+    criteria: list[Citation] = Field(
+        default_factory=list, description="where the listing criteria are set"
+    )
+    consultation_days: int | None = Field(
+        default=None, description="public comment period of the criteria, in days"
+    )
     decided_by: str | None = None
     term: str | None = None
     removal: RemovalSpec | None = None
     measures: list[str] = Field(default_factory=list, description="the measures the list allows")
-    matters: dict[Matter, Outcome] = Field(default_factory=dict, description="the strongest outcome it allows per matter")
+    matters: dict[Matter, Outcome] = Field(
+        default_factory=dict, description="the strongest outcome it allows per matter"
+    )
     note: str | None = None
 
 
@@ -440,7 +448,8 @@ class Manifest(RulesetFile):
     replaced_by: str | None = None
     extends: str | None = Field(default=None, description="parent ruleset, id or id@version")
     includes: list[str] = Field(
-        default_factory=list, description="other version folders (relative paths) whose files this version carries on"
+        default_factory=list,
+        description="other version folders (relative paths) whose files this version carries on",
     )
     law_date: Literal["as_of"] = Field(
         default="as_of", description="which date selects the version in force"

@@ -222,13 +222,25 @@ def check_rule(
     if then.repair_after:
         date_fields = [n for n, f in kind_fields.items() if f.type == "date"]
         if then.repair_after not in date_fields:
-            yield Diagnostic("CR302", f"repair_after names '{then.repair_after}', which is not a date field", _span(loc, "then", "repair_after"), rule=rule.id, help=_suggest(then.repair_after, date_fields))
+            yield Diagnostic(
+                "CR302",
+                f"repair_after names '{then.repair_after}', which is not a date field",
+                _span(loc, "then", "repair_after"),
+                rule=rule.id,
+                help=_suggest(then.repair_after, date_fields),
+            )
     for text, path in durations:
         if text.startswith("param:"):
             name = text.removeprefix("param:")
             params = rs.all_parameters()
             if name not in params:
-                yield Diagnostic("CR314", f"duration names parameter '{name}', which is not declared", _span(loc, *path), rule=rule.id, help=_suggest(name, sorted(params)))
+                yield Diagnostic(
+                    "CR314",
+                    f"duration names parameter '{name}', which is not declared",
+                    _span(loc, *path),
+                    rule=rule.id,
+                    help=_suggest(name, sorted(params)),
+                )
                 continue
             text = str(params[name].value)
         try:

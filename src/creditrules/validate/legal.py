@@ -78,7 +78,11 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
     for p in rs.parameters.values():
         if p.tag in ("C", "U") and not (p.note or "").strip():
             loc = rs.locate("parameter", p.name)
-            yield Diagnostic("CR315", f"parameter '{p.name}' is tagged [{p.tag}] but says nothing of its source", loc.span("tag") if loc else None)
+            yield Diagnostic(
+                "CR315",
+                f"parameter '{p.name}' is tagged [{p.tag}] but says nothing of its source",
+                loc.span("tag") if loc else None,
+            )
     if not subject_to_49(rs):
         return
     for m in rs.measures.values():
@@ -90,46 +94,94 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
                 loc.span("cites") if loc else None,
                 notes=("国办发〔2020〕49号: 依法依规开展失信惩戒, 不得随意增设或加重惩戒",),
             )
-    local = rs.parent is not None or any(ld.scope == "local" for ld in rs.lists.values())
     for ld in rs.lists.values():
         loc = rs.locate("list", ld.id)
         if ld.serious and ld.scope == "local":
-            yield Diagnostic("CR502", f"list '{ld.id}' is a local serious-dishonesty list: only law, regulation or central policy may set one up, in the four fields of 49号 (六)", loc.span("serious") if loc else None)
+            yield Diagnostic(
+                "CR502",
+                f"list '{ld.id}' is a local serious-dishonesty list: only law, regulation or central policy may set one up, in the four fields of 49号 (六)",
+                loc.span("serious") if loc else None,
+            )
         elif ld.serious and not ld.fields:
-            yield Diagnostic("CR502", f"serious-dishonesty list '{ld.id}' names none of the four fields of 49号 (六)", loc.span("fields") if loc else None)
-        if ld.serious and local and ld.scope == "local":
-            pass
+            yield Diagnostic(
+                "CR502",
+                f"serious-dishonesty list '{ld.id}' names none of the four fields of 49号 (六)",
+                loc.span("fields") if loc else None,
+            )
         parent = rs.parent.all_lists().get(ld.id) if rs.parent else None
         if parent is not None and ld.serious and set(ld.fields) - set(parent.fields):
             widened = ", ".join(sorted(set(ld.fields) - set(parent.fields)))
-            yield Diagnostic("CR502", f"list '{ld.id}' widens the fields of the national list: {widened}", loc.span("fields") if loc else None)
+            yield Diagnostic(
+                "CR502",
+                f"list '{ld.id}' widens the fields of the national list: {widened}",
+                loc.span("fields") if loc else None,
+            )
         docs = rs.all_documents()
         levels = {docs[c.document].level for c in ld.criteria if c.document in docs}
         allowed = {"local_regulation"} if ld.scope == "local" else NATIONAL_CRITERIA_LEVELS
         if not levels & allowed:
-            need = "a local regulation (地方性法规)" if ld.scope == "local" else "a law, regulation, central policy document or departmental rule"
-            yield Diagnostic("CR503", f"the criteria of list '{ld.id}' are not set by {need}", loc.span("criteria") if loc else None)
-        if ld.scope == "local" and (ld.consultation_days is None or ld.consultation_days < MIN_CONSULTATION_DAYS):
-            got = "no consultation" if ld.consultation_days is None else f"{ld.consultation_days} days"
-            yield Diagnostic("CR503", f"the criteria of local list '{ld.id}' had {got} of public comment; 49号 (七) requires at least {MIN_CONSULTATION_DAYS}", loc.span("consultation_days") if loc else None)
+            need = (
+                "a local regulation (地方性法规)"
+                if ld.scope == "local"
+                else "a law, regulation, central policy document or departmental rule"
+            )
+            yield Diagnostic(
+                "CR503",
+                f"the criteria of list '{ld.id}' are not set by {need}",
+                loc.span("criteria") if loc else None,
+            )
+        if ld.scope == "local" and (
+            ld.consultation_days is None or ld.consultation_days < MIN_CONSULTATION_DAYS
+        ):
+            got = (
+                "no consultation"
+                if ld.consultation_days is None
+                else f"{ld.consultation_days} days"
+            )
+            yield Diagnostic(
+                "CR503",
+                f"the criteria of local list '{ld.id}' had {got} of public comment; 49号 (七) requires at least {MIN_CONSULTATION_DAYS}",
+                loc.span("consultation_days") if loc else None,
+            )
         elif ld.consultation_days is not None and ld.consultation_days < MIN_CONSULTATION_DAYS:
-            yield Diagnostic("CR503", f"the criteria of list '{ld.id}' had {ld.consultation_days} days of public comment; 49号 (七) requires at least {MIN_CONSULTATION_DAYS}", loc.span("consultation_days") if loc else None)
+            yield Diagnostic(
+                "CR503",
+                f"the criteria of list '{ld.id}' had {ld.consultation_days} days of public comment; 49号 (七) requires at least {MIN_CONSULTATION_DAYS}",
+                loc.span("consultation_days") if loc else None,
+            )
         r = ld.removal
-        missing = [k for k in ("conditions", "procedure", "remedies") if r is None or not getattr(r, k)]
+        missing = [
+            k for k in ("conditions", "procedure", "remedies") if r is None or not getattr(r, k)
+        ]
         if missing:
-            yield Diagnostic("CR504", f"list '{ld.id}' states no removal {', '.join(missing)}", loc.span("removal") if loc and r else (loc.span() if loc else None))
+            yield Diagnostic(
+                "CR504",
+                f"list '{ld.id}' states no removal {', '.join(missing)}",
+                loc.span("removal") if loc and r else (loc.span() if loc else None),
+            )
     lists = rs.all_lists()
     rank = {o: i for i, o in enumerate(ORDER_OF_OUTCOMES)}
     for rule in rs.rules:
         loc = rs.locate("rule", rule.id)
         for lid in sorted(_lists_named(rule.when)):
-            ld = lists.get(lid)
-            if ld is None:
+            cap_def = lists.get(lid)
+            if cap_def is None:
                 continue
+            ld = cap_def
             t = rule.then
             if t.measure and ld.measures and t.measure.id not in ld.measures:
-                yield Diagnostic("CR505", f"measure '{t.measure.id}' is not among the measures list '{lid}' allows ({', '.join(ld.measures)})", loc.span("then", "measure") if loc else None, rule=rule.id)
+                yield Diagnostic(
+                    "CR505",
+                    f"measure '{t.measure.id}' is not among the measures list '{lid}' allows ({', '.join(ld.measures)})",
+                    loc.span("then", "measure") if loc else None,
+                    rule=rule.id,
+                )
             if t.matter and t.matter.matter in ld.matters:
                 cap = ld.matters[t.matter.matter]
                 if rank[t.matter.outcome] > rank[cap]:
-                    yield Diagnostic("CR505", f"'{t.matter.outcome}' for {t.matter.matter} is heavier than list '{lid}' allows ('{cap}')", loc.span("then", "matter", "outcome") if loc else None, rule=rule.id)
+                    yield Diagnostic(
+                        "CR505",
+                        f"'{t.matter.outcome}' for {t.matter.matter} is heavier than list '{lid}' allows ('{cap}')",
+                        loc.span("then", "matter", "outcome") if loc else None,
+                        rule=rule.id,
+                    )
