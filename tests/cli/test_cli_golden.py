@@ -320,7 +320,9 @@ def test_stored_decision_missing(command: str, capsys: pytest.CaptureFixture[str
 def test_console_script_matches_in_process(name: str) -> None:
     """The installed ``creditrules`` script prints what the in-process run printed."""
     script = shutil.which("creditrules", path=str(Path(sys.executable).parent))
-    assert script is not None, "the creditrules console script is not installed next to this interpreter"
+    assert script is not None, (
+        "the creditrules console script is not installed next to this interpreter"
+    )
     argv = OK_CASES[name] if name in OK_CASES else BAD_CASES[name].argv
     env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
     env.pop("CREDITRULES_UPDATE_GOLDEN", None)
