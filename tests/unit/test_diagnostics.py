@@ -58,8 +58,15 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR310-value-not-allowed": "negatve",
     "CR312-wrong-fact-kind": "{procedure: objection.review",  # the deadline on a record rule
     "CR313-bad-version-chain": "2021-01-01",  # 2018's effective_to, a year after 2020 begins
+    "CR314-unknown-parameter": "param:nope",
+    "CR315-parameter-without-note": "C\n",  # the [C] tag of the parameter with no note
     "CR401-budget-exceeded": "{field: behavior, in: [",  # the 61-test condition
     "CR402-too-many-fields": "a135",  # the attribute that takes a record past 200 keys
+    "CR501-sanction-without-legal-basis": "- {document: t.measures",  # its only citation
+    "CR502-serious-list-widened": "true",  # serious: true on a local list
+    "CR503-list-criteria-unlawful": "[{document: t.measures,",  # criteria in a normative document
+    "CR504-list-without-removal": "conditions:",  # the removal mapping, which has no remedies
+    "CR505-sanction-heavier-than-list": "deny}",  # the outcome the list caps at restrict
 }
 
 #: Fixtures whose first diagnostic the engine does not place on the offending token
