@@ -26,6 +26,7 @@ GROUPS = {
     "CR2": "The shape of what authors write",
     "CR3": "References between parts of a ruleset",
     "CR4": "The engine budget",
+    "CR5": "Rules about rules (国办发〔2020〕49号)",
 }
 
 HEADER = """\

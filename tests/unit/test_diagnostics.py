@@ -250,7 +250,7 @@ def test_cr302_suggests_the_field_meant(at_repo: Path) -> None:
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_catalogue_entry_is_complete(code: str) -> None:
     info = CATALOGUE[code]
-    assert info.code == code and re.fullmatch(r"CR[1-4]\d\d", code)
+    assert info.code == code and re.fullmatch(r"CR[1-5]\d\d", code)
     assert re.fullmatch(r"[a-z]+(-[a-z]+)*", info.slug)
     assert info.title.strip() and info.help.strip()
 

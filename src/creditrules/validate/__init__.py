@@ -383,5 +383,13 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
                     )
                 )
             seen.add(art.id)
+    for ld in rs.lists.values():
+        loc = rs.locate("list", ld.id)
+        if ld.criteria:
+            diags += check_citations(rs, ld.criteria, loc, ("criteria",), f"list '{ld.id}'")
+        for key in ("conditions", "procedure", "remedies"):
+            cites = getattr(ld.removal, key) if ld.removal else []
+            if cites:
+                diags += check_citations(rs, cites, loc, ("removal", key), f"list '{ld.id}'")
     diags += check_legal(rs)
     return finalize(diags)

@@ -25,7 +25,10 @@ MIN_CONSULTATION_DAYS = 30
 #: What a sanction may rest on (法律、法规或者党中央、国务院政策文件).
 BASIS_LEVELS = {"law", "administrative_regulation", "local_regulation", "central_policy"}
 #: Who may set national list criteria (49号 (七): law, administrative regulation, central policy; departmental rules where not yet possible).
-NATIONAL_CRITERIA_LEVELS = BASIS_LEVELS | {"departmental_rule", "judicial_interpretation"}
+NATIONAL_CRITERIA_LEVELS = (BASIS_LEVELS - {"local_regulation"}) | {
+    "departmental_rule",
+    "judicial_interpretation",
+}
 
 
 def subject_to_49(rs: Ruleset) -> bool:
@@ -85,7 +88,16 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
             )
     if not subject_to_49(rs):
         return
+    all_measures = rs.all_measures()
     for m in rs.measures.values():
+        mloc = rs.locate("measure", m.id)
+        for i, other in enumerate(m.rests_on):
+            if other not in all_measures:
+                yield Diagnostic(
+                    "CR307",
+                    f"measure '{m.id}' rests on '{other}', which is not declared",
+                    mloc.span("rests_on", i) if mloc else None,
+                )
         if m.kind == "sanction" and not measure_has_basis(rs, m):
             loc = rs.locate("measure", m.id)
             yield Diagnostic(
@@ -109,6 +121,25 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
                 loc.span("fields") if loc else None,
             )
         parent = rs.parent.all_lists().get(ld.id) if rs.parent else None
+        if parent is not None:
+            rank = {o: i for i, o in enumerate(ORDER_OF_OUTCOMES)}
+            looser = [
+                m
+                for m, o in ld.matters.items()
+                if m not in parent.matters or rank[o] > rank[parent.matters[m]]
+            ]
+            extra = [m for m in ld.measures if parent.measures and m not in parent.measures]
+            if looser or extra or (parent.serious and not ld.serious):
+                what = ", ".join(
+                    [f"{m}: {ld.matters[m]}" for m in looser]
+                    + extra
+                    + (["serious: false"] if parent.serious and not ld.serious else [])
+                )
+                yield Diagnostic(
+                    "CR505",
+                    f"list '{ld.id}' allows more than the national list it redeclares ({what})",
+                    loc.span("matters") if loc else None,
+                )
         if parent is not None and ld.serious and set(ld.fields) - set(parent.fields):
             widened = ", ".join(sorted(set(ld.fields) - set(parent.fields)))
             yield Diagnostic(
@@ -173,9 +204,17 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     "CR505",
                     f"measure '{t.measure.id}' is not among the measures list '{lid}' allows ({', '.join(ld.measures)})",
-                    loc.span("then", "measure") if loc else None,
+                    loc.span("then", "measure", "id") if loc else None,
                     rule=rule.id,
                 )
+            for i, mid in enumerate(t.matter.measures if t.matter and ld.measures else []):
+                if mid not in ld.measures:
+                    yield Diagnostic(
+                        "CR505",
+                        f"measure '{mid}' is not among the measures list '{lid}' allows ({', '.join(ld.measures)})",
+                        loc.span("then", "matter", "measures", i) if loc else None,
+                        rule=rule.id,
+                    )
             if t.matter and t.matter.matter in ld.matters:
                 cap = ld.matters[t.matter.matter]
                 if rank[t.matter.outcome] > rank[cap]:
