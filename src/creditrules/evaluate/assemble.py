@@ -1,0 +1,284 @@
+"""Assemble the Decision from the settled state: a citation on every conclusion."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from importlib import metadata
+from typing import Any
+
+from creditrules.compile.ir import Plan
+from creditrules.evaluate.case_input import canonical, redacted, sha256_of
+from creditrules.evaluate.facts import Fact
+from creditrules.evaluate.state import EvalState as _State
+from creditrules.identifiers import mask_identifier
+from creditrules.loader import Ruleset
+from creditrules.model.decision import (
+    CitationOut,
+    DeadlineOut,
+    Decision,
+    EngineRef,
+    GradeOut,
+    ListOut,
+    MatterOut,
+    MeasureOut,
+    Publication,
+    RecordOut,
+    Repair,
+    RulesetRef,
+    SubjectOut,
+    TraceEntry,
+)
+from creditrules.model.ruleset import Citation, Rule
+
+
+def _cite(rs: Ruleset, cites: list[Citation]) -> list[CitationOut]:
+    docs = rs.all_documents()
+    out = []
+    for c in cites:
+        doc = docs[c.document]
+        art = next(a for a in doc.articles if a.id == c.article)
+        out.append(
+            CitationOut(document=doc.title, number=doc.number, article=art.id, text=art.text)
+        )
+    return out
+
+
+def _basis(rs: Ruleset, rules: list[Rule]) -> list[CitationOut]:
+    seen: set[tuple[str, str]] = set()
+    out: list[CitationOut] = []
+    for r in rules:
+        for c in _cite(rs, r.cites):
+            k = (c.number or c.document, c.article)
+            if k not in seen:
+                seen.add(k)
+                out.append(c)
+    return out
+
+
+def _deciders(st: _State, fk: str, *whats: str) -> list[Rule]:
+    out: list[Rule] = []
+    for w in whats:
+        res = st.decided.get((fk, w))
+        if res:
+            out += [r for r in res.deciders if r not in out]
+    return out
+
+
+def _record_out(st: _State, fact: Fact) -> RecordOut:
+    rs = st.rs
+    fk = fact["_key"]
+    rid = fk.split(":", 1)[1]
+    rep = st.repair.get(fk, {})
+    unmet = sorted(k.split(":", 1)[1] for k in rep if k.startswith("unmet:"))
+    routes = sorted(k.split(":", 1)[1] for k in rep if k.startswith("route:"))
+    never = "never" in rep
+    repair_rules = [r for rules in rep.values() for r in rules]
+    gates: list[date] = []
+    for what in ("period:repair_wait", "period:publication_min"):
+        res = st.decided.get((fk, what))
+        name = what.split(":", 1)[1]
+        if res and res.value.gates_repair and fact.get(f"{name}.until"):
+            gates.append(date.fromisoformat(fact[f"{name}.until"]) + timedelta(days=1))
+            repair_rules += [r for r in res.deciders if r not in repair_rules]
+    for key in rep:
+        if key.startswith("after:") and fact.get(key.split(":", 1)[1]):
+            gates.append(date.fromisoformat(fact[key.split(":", 1)[1]]) + timedelta(days=1))
+    earliest = max(gates).isoformat() if gates else None
+    pub_rules = _deciders(
+        st, fk, "period:publication_min", "period:publication_max", "period:validity"
+    )
+    max_until = fact.get("publication_max.until") or fact.get("validity.until")
+    status_rules = _deciders(
+        st, fk, "status", "classify:severity", "negative", "publishable", "usable_for_sanction"
+    )
+    return RecordOut(
+        id=rid,
+        severity=fact.get("severity"),
+        status=fact.get("status") or "active",
+        publishable=bool(fact.get("publishable")),
+        usable_for_sanction=bool(fact.get("usable_for_sanction")),
+        archived=bool(fact.get("archived")),
+        under_objection=bool(fact.get("objection.open")),
+        validity_until=fact.get("validity.until"),
+        publication=Publication(
+            **{"from": fact.get("published_on") or fact.get("determined_on")},
+            min_until=fact.get("publication_min.until"),
+            max_until=max_until,
+            basis=_basis(rs, pub_rules),
+        ),
+        repair=Repair(
+            eligible=not never and not unmet and bool(repair_rules),
+            earliest_on=earliest,
+            unmet=unmet,
+            never=never,
+            routes=routes,
+            basis=_basis(rs, repair_rules),
+        ),
+        basis=_basis(rs, status_rules),
+    )
+
+
+def assemble(st: _State, plan: Plan, backend: str) -> Decision:
+    rs, case = st.rs, st.case
+    records = [_record_out(st, f) for f in st.facts if f["_kind"] == "record"]
+    lists = [
+        ListOut(
+            list=e["list"],
+            active=e["active"],
+            since=e["since"],
+            until=e["until"],
+            because=e["because"],
+            basis=_basis(rs, e["rules"]),
+        )
+        for e in st.ctx.list_entries
+    ]
+    measures_decl = rs.all_measures()
+    measures: list[MeasureOut] = []
+    for e in st.ctx.measure_entries:
+        m = measures_decl[e["id"]]
+        because = [e["fact"].split(":", 1)[1]] if e["fact"].startswith("record:") else []
+        basis = _basis(rs, e["rules"])
+        basis += [
+            c
+            for c in _cite(rs, m.cites)
+            if (c.number, c.article) not in {(b.number, b.article) for b in basis}
+        ]
+        if m.target == "subject":
+            measures.append(
+                MeasureOut(
+                    id=m.id,
+                    title=m.title,
+                    kind=m.kind,
+                    target="subject",
+                    until=e["until"],
+                    because=because,
+                    basis=basis,
+                )
+            )
+            continue
+        people: list[Any] = [p for p in case.subject.representatives if p.role == m.target]
+        for p in people or [None]:
+            measures.append(
+                MeasureOut(
+                    id=m.id,
+                    title=m.title,
+                    kind=m.kind,
+                    target=m.target,
+                    person=mask_identifier(p.id) if p else None,
+                    until=e["until"],
+                    because=because,
+                    basis=basis,
+                )
+            )
+    matters = _matters(st)
+    deadlines = [
+        DeadlineOut(
+            **{"from": d["from"]},
+            procedure=d["procedure"],
+            event=d["event"],
+            record=d["record"],
+            due=d["due"],
+            working_days=d["working_days"],
+            duration=d["duration"],
+            error=d["error"],
+            basis=_basis(rs, d["rules"]),
+        )
+        for d in st.ctx.deadlines
+    ]
+    grade = None
+    gres = st.decided.get(("subject", "grade"))
+    if gres:
+        g = gres.value
+        grade = GradeOut(
+            code=g.code, title=g.title, supervision=g.supervision, basis=_basis(rs, gres.deciders)
+        )
+    trace = _trace(st, plan)
+    data = canonical(case)
+    # The hash is of the full input, so a holder of the original can prove it; what the
+    # decision stores is masked (natural persons' identifiers and names).
+    input_sha = sha256_of(data)
+    data = redacted(data)
+    return Decision(
+        decision_id=sha256_of({"input": input_sha, "ruleset": rs.sha256}),
+        as_of=case.as_of.isoformat(),
+        ruleset=RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256),
+        engine=EngineRef(
+            creditrules=_version("creditrules"),
+            durable_rules=_version("durable_rules"),
+            backend=backend,
+        ),
+        input_sha256=input_sha,
+        subject=SubjectOut(id=mask_identifier(case.subject.id), type=case.subject.type),
+        records=records,
+        lists=lists,
+        measures=measures,
+        matters=matters,
+        deadlines=deadlines,
+        grade=grade,
+        trace=trace,
+        input=data,
+    )
+
+
+def _matters(st: _State) -> list[MatterOut]:
+    rs = st.rs
+    known: set[Any] = {w.split(":", 1)[1] for (fk, w) in st.decided if w.startswith("matter:")}
+    decided_any = {r.then.matter.matter for r in rs.all_rules() if r.then.matter}
+    wanted = list(st.case.matters) or sorted(known)
+    out = []
+    for m in wanted:
+        res = st.decided.get(("subject", "matter:" + m))
+        if res is None:
+            reason = (
+                f"no rule of {rs.ref} decides {m}"
+                if m not in decided_any
+                else f"no rule of {rs.ref} applies to this subject for {m}"
+            )
+            out.append(MatterOut(matter=m, outcome=None, measures=[], reason=reason, basis=[]))
+            continue
+        spec = res.value
+        out.append(
+            MatterOut(
+                matter=m,
+                outcome=spec.outcome,
+                measures=list(spec.measures),
+                basis=_basis(rs, res.deciders),
+            )
+        )
+    return out
+
+
+def _trace(st: _State, plan: Plan) -> list[TraceEntry]:
+    out = []
+    overridden: dict[tuple[str, str], list[str]] = {}
+    for (fk, _w), res in st.decided.items():
+        for rid, by in res.overridden.items():
+            overridden.setdefault((rid, fk), []).extend(
+                b for b in by if b not in overridden.get((rid, fk), [])
+            )
+    for r in plan.rules:
+        for f in st.facts:
+            if f["_kind"] != r.kind:
+                continue
+            fk = f["_key"]
+            fired = fk in st.fired.get(r.id, set())
+            out.append(
+                TraceEntry(
+                    rule=r.id,
+                    fact=fk,
+                    fired=fired,
+                    stratum=r.level,
+                    effect=st.effects.get((r.id, fk)) if fired else None,
+                    why_not=None if fired else st.why_not.get((r.id, fk)),
+                    overridden_by=sorted(overridden.get((r.id, fk), [])),
+                    basis=_basis(st.rs, [r.rule]),
+                )
+            )
+    return out
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
