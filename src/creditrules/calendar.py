@@ -345,8 +345,8 @@ def add_duration(
       days count, holidays and ordinary weekends do not); with the start day
       included, ``start`` is day 1 if it is itself a working day;
     - ``EOM+n`` and ``Q-LAST-d`` are fixed calendar dates, so the convention does
-      not apply to them. ``Q-LAST-d`` depends only on the start's quarter and may
-      fall before ``start`` when ``start`` is late in the quarter.
+      not apply to them. ``Q-LAST-d`` is the d-th day of the last month of the start's
+      quarter, or of the next quarter when the start is already past it.
 
     Raises :class:`CalendarError` naming the year when a working-day question reaches a
     year the calendar does not know.
@@ -357,9 +357,15 @@ def add_duration(
     if duration.kind == "month_end":
         return _month_end(_add_months_clamped(start.replace(day=1), duration.months_ahead))
     if duration.kind == "quarter_day":
+        # The first such day on or after the start: an event after the quarter's report
+        # day goes into the next quarter's report.
         last_month = (start.month - 1) // 3 * 3 + 3
         first = date(start.year, last_month, 1)
-        return first.replace(day=min(duration.day_of_month, _month_end(first).day))
+        due = first.replace(day=min(duration.day_of_month, _month_end(first).day))
+        if due < start:
+            first = _add_months_clamped(first, 3)
+            due = first.replace(day=min(duration.day_of_month, _month_end(first).day))
+        return due
 
     end = _add_months_clamped(start, duration.years * 12 + duration.months)
     end += timedelta(days=duration.weeks * 7 + duration.days)

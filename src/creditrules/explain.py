@@ -97,6 +97,8 @@ _ZH_TERMS: dict[str, str] = {
     "disclosure.double_publicity": "双公示",
     "list.reporting": "红黑名单报送",
     "court_list.deletion": "失信被执行人名单删除",
+    "report.monthly_cases": "联合奖惩案例月报",
+    "report.quarterly_progress": "工作进展季报",
 }
 
 

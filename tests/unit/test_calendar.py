@@ -465,7 +465,8 @@ def test_roll_to_working_day(
         ("2023-12-31", "EOM+2", "2024-02-29"),
         ("2025-04-02", "Q-LAST-25", "2025-06-25"),
         ("2025-01-01", "Q-LAST-25", "2025-03-25"),
-        ("2025-09-30", "Q-LAST-25", "2025-09-25"),  # late in the quarter: before the start
+        ("2025-09-30", "Q-LAST-25", "2025-12-25"),  # past this quarter's day: the next quarter's
+        ("2025-09-25", "Q-LAST-25", "2025-09-25"),  # on the day itself: that day
         ("2025-12-01", "Q-LAST-25", "2025-12-25"),
         ("2025-05-05", "Q-LAST-31", "2025-06-30"),  # June has 30 days: month end
     ],

@@ -262,7 +262,7 @@ def _deadlines(st: EvalState) -> None:
                 "from": fact["on"],
                 "due": due,
                 "working_days": dur.working_days or None,
-                "duration": spec.duration,
+                "duration": str(dur),
                 "error": error,
                 "rules": res.deciders,
             }
