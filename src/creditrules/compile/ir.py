@@ -169,6 +169,7 @@ class Plan:
 #: conclusions that are not fields: deadlines, list entries, measures).
 DERIVATIONS: tuple[Derivation, ...] = (
     Derivation("record_history", frozenset(), frozenset({"record:same_type_since_correction"})),
+    Derivation("record_payment", frozenset(), frozenset({"record:paid_before_publication"})),
     Derivation(
         "record_events",
         frozenset(),

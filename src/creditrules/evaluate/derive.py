@@ -61,6 +61,18 @@ def record_history(ctx: Context) -> None:
         )
 
 
+def record_payment(ctx: Context) -> None:
+    """paid_before_publication: obligations performed on or before the publication date
+    (or, not yet published, on or before as_of) — 国家税务总局令第54号 第十四条."""
+    for fact, rec in zip(ctx.records(), ctx.case.records, strict=True):
+        done = rec.obligations_performed_on
+        if done is None:
+            fact["paid_before_publication"] = False
+            continue
+        published = rec.published_on or (rec.list.listed_on if rec.list else None)
+        fact["paid_before_publication"] = published is None or done <= published
+
+
 def record_events(ctx: Context) -> None:
     """Objection and repair state of each record, from its events in date order."""
     for fact in ctx.records():
@@ -202,6 +214,7 @@ def subject_measures(ctx: Context) -> None:
 DERIVATION_FUNCS: dict[str, Callable[[Context], None]] = {
     "record_history": record_history,
     "record_events": record_events,
+    "record_payment": record_payment,
     "objection_overdue": objection_overdue,
     "key_attention_window": key_attention_window,
     "record_lists": record_lists,

@@ -30,6 +30,7 @@ def record_fact(case: Case, i: int) -> Fact:
         "basis.procedure": b.procedure if b else None,
         "basis.penalties": list(b.penalties) if b else [],
         "basis.number": b.number if b else None,
+        "basis.term_until": _iso(b.term_until) if b else None,
         "determined_on": _iso(rec.determined_on),
         "published_on": _iso(rec.published_on),
         "corrected_on": _iso(rec.corrected_on),
@@ -73,6 +74,9 @@ def event_fact(case: Case, i: int) -> Fact:
         "record.severity": rec.severity if rec else None,
         "record.list.id": rec.list.id if rec and rec.list else None,
         "record.basis.type": rec.basis.type if rec and rec.basis else None,
+        "record.domain": rec.domain if rec else None,
+        "record.list.ground": rec.list.ground if rec and rec.list else None,
+        "record.list.term": rec.list.term if rec and rec.list else None,
         "subject.type": case.subject.type,
     }
 

@@ -56,6 +56,8 @@ class Basis(_In):
     issued_on: date | None = None
     procedure: Procedure | None = None
     penalties: list[Penalty] = Field(default_factory=list)
+    # Extension (additive): the end of a term the penalty itself carries (暂扣、限制从业…).
+    term_until: date | None = None
 
 
 class ListEntry(_In):

@@ -58,6 +58,7 @@ _RECORD_INPUT = [
     _f("basis.procedure", "str", "input", Procedure, "处罚程序"),
     _f("basis.penalties", "list", "input", Penalty, "处罚种类"),
     _f("basis.number", "str", "input", None, "文书号"),
+    _f("basis.term_until", "date", "input", None, "处罚所附期限届满日"),
     _f("determined_on", "date", "input", None, "认定日期"),
     _f("published_on", "date", "input", None, "公示日期"),
     _f("corrected_on", "date", "input", None, "纠正日期"),
@@ -93,6 +94,7 @@ _RECORD_BUILTIN = [
     _f("repair.granted", "bool", "builtin", None, "已修复"),
     _f("volunteer_service", "bool", "builtin", None, "已参加志愿服务"),
     _f("during_key_attention", "bool", "builtin", None, "重点关注名单有效期内发生"),
+    _f("paid_before_publication", "bool", "builtin", None, "公布前已履行（缴清）"),
     _f("list.active", "bool", "builtin", None, "所载名单在评估日有效"),
     _f("subject.is_minor", "bool", "builtin", None, "信用主体为未成年人"),
 ]
@@ -115,6 +117,9 @@ _EVENT = [
     _f("record.severity", "str", "input", SeverityName, "失信程度"),
     _f("record.list.id", "str", "input", ListId, "名单"),
     _f("record.basis.type", "str", "input", BasisType, "认定依据类型"),
+    _f("record.domain", "str", "input", None, "领域"),
+    _f("record.list.ground", "str", "input", None, "列入事由"),
+    _f("record.list.term", "str", "input", None, "名单期限"),
     _f("subject.type", "str", "input", SubjectType, "信用主体类型"),
 ]
 

@@ -192,6 +192,19 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
             )
     lists = rs.all_lists()
     rank = {o: i for i, o in enumerate(ORDER_OF_OUTCOMES)}
+    declared = rs.all_measures()
+
+    def permits(mid: str, permitted: list[str], seen: frozenset[str] = frozenset()) -> bool:
+        # A local measure that rests on a measure the list allows applies that measure.
+        if mid in permitted:
+            return True
+        m = declared.get(mid)
+        return (
+            m is not None
+            and mid not in seen
+            and any(permits(o, permitted, seen | {mid}) for o in m.rests_on)
+        )
+
     for rule in rs.rules:
         loc = rs.locate("rule", rule.id)
         for lid in sorted(_lists_named(rule.when)):
@@ -200,7 +213,7 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
                 continue
             ld = cap_def
             t = rule.then
-            if t.measure and ld.measures and t.measure.id not in ld.measures:
+            if t.measure and ld.measures and not permits(t.measure.id, ld.measures):
                 yield Diagnostic(
                     "CR505",
                     f"measure '{t.measure.id}' is not among the measures list '{lid}' allows ({', '.join(ld.measures)})",
@@ -208,7 +221,7 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
                     rule=rule.id,
                 )
             for i, mid in enumerate(t.matter.measures if t.matter and ld.measures else []):
-                if mid not in ld.measures:
+                if not permits(mid, ld.measures):
                     yield Diagnostic(
                         "CR505",
                         f"measure '{mid}' is not among the measures list '{lid}' allows ({', '.join(ld.measures)})",
