@@ -21,7 +21,7 @@ from creditrules.errors import (
 from creditrules.evaluate import evaluate
 from creditrules.evaluate.case_input import parse_case
 from creditrules.evaluate.run import Backend
-from creditrules.loader import Ruleset, load
+from creditrules.loader import MANIFEST, Ruleset, load, resolve
 from creditrules.model.decision import Decision
 from creditrules.scenarios.fileformat import (
     Expect,
@@ -30,7 +30,7 @@ from creditrules.scenarios.fileformat import (
     ScenarioFileError,
     load_scenario_file,
 )
-from creditrules.source import PathKey
+from creditrules.source import PathKey, load_yaml_file
 from creditrules.validate import check_ruleset
 
 #: Per ruleset ref (``id@version``), per rule id: (fired on some fact, evaluated and did
@@ -111,17 +111,34 @@ class RulesetCache:
     them (shape, semantic checks, stratification); an unpinned id is resolved by as_of."""
 
     def __init__(self) -> None:
-        self._by_key: dict[tuple[str, date | None], Ruleset] = {}
+        self._by_key: dict[tuple[Path, ...], Ruleset] = {}
 
     def get(self, ref: str, on: date) -> Ruleset:
-        """The ruleset ``ref`` names (the version in force ``on``, for a bare id)."""
-        pinned = "@" in ref or Path(ref).is_dir()
-        key = (ref, None if pinned else on)
+        """The ruleset ``ref`` names (the version in force ``on``, for a bare id), with the
+        parent versions in force ``on`` — a pinned child still layers on the parent of its date."""
+        key = self._chain(ref, on)
         rs = self._by_key.get(key)
         if rs is None:
             rs = _load_checked(ref, on)
             self._by_key[key] = rs
         return rs
+
+    @staticmethod
+    def _chain(ref: str, on: date) -> tuple[Path, ...]:
+        folders: list[Path] = []
+        current: str | None = ref
+        while current:
+            try:
+                folder = resolve(current, on=on)
+            except CreditRulesError:
+                break  # reported when the ruleset is loaded
+            if folder in folders:
+                break
+            folders.append(folder)
+            loaded, _ = load_yaml_file(folder / MANIFEST)
+            data = loaded.data if loaded is not None else None
+            current = data.get("extends") if isinstance(data, dict) else None
+        return tuple(folders) or (Path(ref),)
 
 
 def _load_checked(ref: str, on: date) -> Ruleset:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from typing import Literal
 
 from creditrules.calendar import parse_duration
 from creditrules.diagnostics import Diagnostic, Span, finalize
@@ -266,12 +267,17 @@ def check_rule(
             )
     for i, other in enumerate(rule.overrides):
         if other not in rule_ids:
+            # A parent chosen by date may hold the rule in another of its versions: then it is
+            # only a warning here (the override is idle in this version).
+            severity: Literal["error", "warning"] = "warning" if rs.parent is not None else "error"
             yield Diagnostic(
                 "CR306",
-                f"overrides '{other}', which is not a rule",
+                f"overrides '{other}', which is not a rule"
+                + (f" of this version or {rs.parent.ref}" if rs.parent else ""),
                 _span(loc, "overrides", i),
                 rule=rule.id,
                 help=_suggest(other, sorted(rule_ids)),
+                severity=severity,
             )
     yield from check_citations(rs, rule.cites, loc, ("cites",), "the rule", rule.id)
 
