@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from creditrules.compile import durable
 from creditrules.compile.ir import check_budget, stratify
 from creditrules.diagnostics import Diagnostic, Span, finalize
 from creditrules.errors import RulesetError
@@ -57,7 +58,7 @@ def check_loaded(rs: Ruleset) -> list[Diagnostic]:
             k: len(v) + sum(len(f.values) for f in v.values() if f.type == "list") + 2
             for k, v in field_dictionary(rs).items()
         }
-        diags += check_budget(rs, plan, counts)
+        diags += check_budget(rs, plan, counts, durable.budget_problem)
     return diags
 
 

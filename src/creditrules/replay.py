@@ -10,6 +10,7 @@ the first difference.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -110,19 +111,25 @@ def replay(
             )
     ref = stored["ruleset"]
     search = list(roots or []) + [bundled_root()]
-    candidates = [e for e in discover(search) if e.id == ref["id"]]
-    chosen = None
-    same_version = None
-    for e in candidates:
-        rs, diags = load(e.folder, roots=search)
-        if rs is None or any(d.severity == "error" for d in diags):
-            continue
-        if rs.sha256 == ref["sha256"]:
-            chosen = rs
+    # The parents are chosen by the decision's date, as they were when it was made.
+    on = date.fromisoformat(stored["as_of"])
+    rs = None
+    # Folders the caller names come first: an edited copy of the version is replayed (and its
+    # differences shown) rather than the bundled original it was copied from.
+    for tier in ([list(roots)] if roots else []) + [[bundled_root()]]:
+        chosen = same_version = None
+        for e in (e for e in discover(tier) if e.id == ref["id"]):
+            loaded, diags = load(e.folder, on=on, roots=search)
+            if loaded is None or any(d.severity == "error" for d in diags):
+                continue
+            if loaded.sha256 == ref["sha256"]:
+                chosen = loaded
+                break
+            if e.version == ref["version"] and same_version is None:
+                same_version = loaded
+        rs = chosen or same_version
+        if rs is not None:
             break
-        if e.version == ref["version"] and same_version is None:
-            same_version = rs
-    rs = chosen or same_version
     if rs is None:
         return ReplayReport(
             "cannot_replay",
@@ -151,6 +158,8 @@ def replay(
     again["input_sha256"] = stored["input_sha256"]
     again["decision_id"] = sha256_of({"input": stored["input_sha256"], "ruleset": rs.sha256})
     differences = diff(stored, again)
+    # What changed in the law comes first, then what it changed in the answer.
+    differences.sort(key=lambda d: not d.startswith("ruleset."))
     if not differences:
         return ReplayReport("identical", ruleset=f"{rs.ref} ({rs.sha256[:12]})")
     return ReplayReport("differs", ruleset=f"{rs.ref} ({rs.sha256[:12]})", differences=differences)

@@ -137,7 +137,7 @@ OK_CASES: dict[str, list[str]] = {
         "--lang",
         "en",
     ],
-    "evaluate-pinned-version": ["evaluate", "--ruleset", "cn.js.nantong@2018", "--input", EXAMPLE],
+    "evaluate-pinned-version": ["evaluate", "--ruleset", "cn.js.nantong@2021", "--input", EXAMPLE],
 }
 
 

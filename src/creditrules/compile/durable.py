@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import copy
 import itertools
-import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from typing import Any
 
 from durable import engine
 
 from creditrules.compile.ir import (
+    BUDGET_GROUPS,
     BUDGET_KEYS,
     BUDGET_TESTS,
     And,
@@ -78,27 +78,48 @@ def _get_host() -> _SyncHost:
     return _host
 
 
+def _enc(text: str) -> str:
+    # Injective: [a-z0-9] stand for themselves, anything else becomes _<hex>_, so two
+    # different names or values never share a key ('a-b' and 'a_b' stay apart).
+    return "".join(
+        ch if ("a" <= ch <= "z" or "0" <= ch <= "9") else f"_{ord(ch):x}_" for ch in text
+    )
+
+
 def key(field: str) -> str:
     """A field name → a flat durable_rules key (no dots, never ``id``/``sid``)."""
-    return "f_" + re.sub(r"[^a-z0-9_]", "_", field.replace(".", "__"))
+    return "f_" + _enc(field)
 
 
 def flag(field: str, value: str) -> str:
-    """The boolean key that says a list field holds a value."""
-    return key(field) + "__has__" + re.sub(r"[^a-z0-9_]", "_", value.replace(".", "__"))
+    """The boolean key that says a list field holds a value (``__has__`` cannot come out of
+    ``_enc``, whose escapes are hex digits between underscores)."""
+    return key(field) + "__has__" + _enc(value)
+
+
+def val(v: Any) -> Any:
+    """A value as durable_rules compares it. durable_rules compares JSON loosely ('true'
+    equals true, '1' equals 1); tagging text and truth values keeps them apart, as the
+    reference compares them. ISO dates stay ordered under the 's:' prefix."""
+    if isinstance(v, bool):
+        return "b:1" if v else "b:0"
+    if isinstance(v, str):
+        return "s:" + v
+    return v
 
 
 def encode_fact(fact: dict[str, Any]) -> dict[str, Any]:
-    """A fact as durable_rules gets it: flat keys, no nulls, lists as flags."""
+    """A fact as durable_rules gets it: flat keys, no nulls, lists as flags plus a length."""
     out: dict[str, Any] = {"kind_": fact["_kind"], "fk_": fact["_key"]}
     for name, v in fact.items():
         if name.startswith("_") or v is None:
             continue
         if isinstance(v, list | tuple):
+            out[key(name)] = len(v)  # present, so is_null agrees with the reference
             for item in v:
                 out[flag(name, str(item))] = True
         elif isinstance(v, bool | int | str):
-            out[key(name)] = v
+            out[key(name)] = val(v)
         else:
             raise EngineError(f"field {name} has a value durable_rules cannot compare: {v!r}")
     if len(out) > BUDGET_KEYS:
@@ -106,65 +127,123 @@ def encode_fact(fact: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _pos(c: Cmp) -> dict[str, Any]:
+#: A condition that holds for every fact (None) and one that holds for none.
+Expr = dict[str, Any] | None
+NEVER: dict[str, Any] = {"kind_": "__never__"}
+
+
+def _all(items: Sequence[Expr]) -> Expr:
+    """Conjunction: drops always-true parts, flattens nested $and, never an empty $and
+    (durable_rules loops forever on ``{"$and": []}``)."""
+    flat: list[dict[str, Any]] = []
+    for it in items:
+        if it is None:
+            continue
+        if it == NEVER:
+            return NEVER
+        flat += it["$and"] if set(it) == {"$and"} else [it]
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else {"$and": flat}
+
+
+def _any(items: Sequence[Expr]) -> Expr:
+    """Disjunction: an always-true part makes it always true; never an empty $or."""
+    flat: list[dict[str, Any]] = []
+    for it in items:
+        if it is None:
+            return None
+        if it == NEVER:
+            continue
+        flat += it["$or"] if set(it) == {"$or"} else [it]
+    if not flat:
+        return NEVER
+    return flat[0] if len(flat) == 1 else {"$or": flat}
+
+
+def _pos(c: Cmp) -> Expr:
     k = key(c.field)
     if c.op == "eq":
-        return {k: c.value}
+        return {k: val(c.value)}
     if c.op == "ne":
-        return {"$neq": {k: c.value}}
+        return {"$neq": {k: val(c.value)}}
     if c.op == "in":
-        return _any([{k: v} for v in c.value])
+        return _any([{k: val(v)} for v in c.value])
     if c.op == "not_in":
-        return _all([{"$neq": {k: v}} for v in c.value])
+        return _all([{"$ex": {k: 1}}] + [{"$neq": {k: val(v)}} for v in c.value])
     if c.op == "contains":
         return _any([{flag(c.field, str(v)): True} for v in c.value])
     if c.op == "is_null":
         return {"$nex": {k: 1}} if c.value else {"$ex": {k: 1}}
-    return {f"${c.op}": {k: c.value}}
+    return {f"${c.op}": {k: val(c.value)}}
 
 
-def _neg(c: Cmp) -> dict[str, Any]:
+def _neg(c: Cmp) -> Expr:
     # Two-valued negation where a missing field fails every test: "not (x = v)" holds
     # when x is missing or differs.
     k = key(c.field)
     missing = {"$nex": {k: 1}}
     if c.op == "eq":
-        return _any([missing, {"$neq": {k: c.value}}])
+        return _any([missing, {"$neq": {k: val(c.value)}}])
     if c.op == "ne":
-        return _any([missing, {k: c.value}])
+        return _any([missing, {k: val(c.value)}])
     if c.op == "in":
-        return _any([missing, _all([{"$neq": {k: v}} for v in c.value])])
+        return _any([missing, _all([{"$neq": {k: val(v)}} for v in c.value])])
     if c.op == "not_in":
-        return _any([missing, _any([{k: v} for v in c.value])])
+        return _any([missing, _any([{k: val(v)} for v in c.value])])
     if c.op == "contains":
         return _all([{"$nex": {flag(c.field, str(v)): 1}} for v in c.value])
     if c.op == "is_null":
         return {"$ex": {k: 1}} if c.value else {"$nex": {k: 1}}
     flipped = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}[c.op]
-    return _any([missing, {f"${flipped}": {k: c.value}}])
+    return _any([missing, {f"${flipped}": {k: val(c.value)}}])
 
 
-def _all(items: list[dict[str, Any]]) -> dict[str, Any]:
-    return items[0] if len(items) == 1 else {"$and": items}
-
-
-def _any(items: list[dict[str, Any]]) -> dict[str, Any]:
-    return items[0] if len(items) == 1 else {"$or": items}
-
-
-def to_json(cond: Cond, negated: bool = False) -> dict[str, Any] | None:
-    """IR condition → durable_rules JSON expression (negations pushed to the leaves)."""
+def to_json(cond: Cond, negated: bool = False) -> Expr:
+    """IR condition → durable_rules JSON expression (negations pushed to the leaves);
+    None means "every fact"."""
     if isinstance(cond, TrueCond):
-        return None if not negated else {"kind_": "__never__"}
+        return NEVER if negated else None
     if isinstance(cond, Cmp):
         return _neg(cond) if negated else _pos(cond)
     if isinstance(cond, Neg):
         return to_json(cond.item, not negated)
-    parts = [p for p in (to_json(c, negated) for c in cond.items) if p is not None]
+    parts = [to_json(c, negated) for c in cond.items]
     is_and = isinstance(cond, And) != negated
-    if not parts:
-        return None
     return _all(parts) if is_and else _any(parts)
+
+
+def rule_expression(r: CompiledRule) -> dict[str, Any]:
+    """The whole test of one rule: its fact kind, then its condition."""
+    return _all([{"kind_": r.kind}, to_json(r.cond)]) or {"kind_": r.kind}
+
+
+def groups(expr: Any) -> int:
+    """How many $and/$or objects an expression holds (durable_rules spends two of its 32
+    sequence slots on each, error 113 past that)."""
+    if isinstance(expr, dict):
+        own = 1 if set(expr) & {"$and", "$or"} else 0
+        return own + sum(groups(v) for v in expr.values())
+    if isinstance(expr, list):
+        return sum(groups(v) for v in expr)
+    return 0
+
+
+def rule_cost(r: CompiledRule) -> tuple[int, int]:
+    """(tests, groups) of one rule, as the budget counts them."""
+    return leaves(r.cond) + 1, groups(rule_expression(r))
+
+
+def budget_problem(r: CompiledRule) -> str | None:
+    """Why a rule would not fit the engine budget, or None."""
+    tests, grp = rule_cost(r)
+    if tests > BUDGET_TESTS:
+        return f"the condition makes {tests} tests; one rule may make at most {BUDGET_TESTS}"
+    if grp > BUDGET_GROUPS:
+        return (
+            f"the condition nests {grp} all/any groups; one rule may nest at most {BUDGET_GROUPS}"
+        )
+    return None
 
 
 def chunk(rules: list[CompiledRule]) -> list[list[CompiledRule]]:
@@ -173,11 +252,10 @@ def chunk(rules: list[CompiledRule]) -> list[list[CompiledRule]]:
     current: list[CompiledRule] = []
     cost = 0
     for r in rules:
-        c = leaves(r.cond) + 1
-        if c > BUDGET_TESTS:
-            raise BudgetError(
-                f"rule '{r.id}' makes {c} tests; the engine budget per rule is {BUDGET_TESTS}"
-            )
+        problem = budget_problem(r)
+        if problem:
+            raise BudgetError(f"rule '{r.id}': {problem}")
+        c = rule_cost(r)[0]
         if current and cost + c > BUDGET_TESTS:
             chunks.append(current)
             current, cost = [], 0
@@ -194,9 +272,7 @@ def definition(rules: list[CompiledRule], sink: str) -> dict[str, Any]:
         "__sentinel__": {"all": [{"m": {"kind_": _SENTINEL_KIND}}], "run": _action(sink, None)},
     }
     for r in rules:
-        body = to_json(r.cond)
-        expr = {"kind_": r.kind} if body is None else {"$and": [{"kind_": r.kind}, body]}
-        out[r.id] = {"all": [{"m": expr}], "run": _action(sink, r.id)}
+        out[r.id] = {"all": [{"m": rule_expression(r)}], "run": _action(sink, r.id)}
     return out
 
 
@@ -219,7 +295,10 @@ def prepare(name: str, rules: list[CompiledRule]) -> list[str]:
         for i, part in enumerate(chunk(rules)):
             cname = f"{name}.c{i}"
             _fired_sink[cname] = set()
-            host.register_rulesets({cname: copy.deepcopy(definition(part, cname))})
+            try:
+                host.register_rulesets({cname: copy.deepcopy(definition(part, cname))})
+            except Exception as exc:  # the engine's errors are bare codes; name the chunk
+                raise EngineError(f"durable_rules refused ruleset {cname}: {exc}") from exc
             names.append(cname)
         _registered[name] = names
         return names

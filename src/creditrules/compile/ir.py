@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
@@ -24,6 +25,9 @@ from creditrules.model.ruleset import All, AnyOf, Comparison, Condition, Not, Ru
 BUDGET_TESTS = 48
 #: Keys one fact may carry (durable_rules fails at 254, counting its own).
 BUDGET_KEYS = 200
+#: all/any groups one rule may nest: durable_rules keeps two of 32 sequence slots per group
+#: (MAX_SEQUENCE_EXPRESSIONS, error 113 at 16 groups).
+BUDGET_GROUPS = 12
 
 Op = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "contains", "is_null"]
 
@@ -348,21 +352,27 @@ def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
     return Plan(rs.sha256, compiled, dlevels, top), []
 
 
-def check_budget(rs: Ruleset, plan: Plan, field_count: dict[str, int]) -> list[Diagnostic]:
-    """Diagnostics for rules or facts that would not fit the engine budget."""
+def _tests_problem(r: CompiledRule) -> str | None:
+    cost = leaves(r.cond) + 1
+    if cost > BUDGET_TESTS:
+        return f"the condition makes {cost} tests; one rule may make at most {BUDGET_TESTS}"
+    return None
+
+
+def check_budget(
+    rs: Ruleset,
+    plan: Plan,
+    field_count: dict[str, int],
+    problem: Callable[[CompiledRule], str | None] = _tests_problem,
+) -> list[Diagnostic]:
+    """Diagnostics for rules or facts that would not fit the engine budget; ``problem``
+    is the backend's own measure of a rule (durable_rules also counts nested groups)."""
     diags = []
     for r in plan.rules:
-        cost = leaves(r.cond) + 1
-        if cost > BUDGET_TESTS:
+        why = problem(r)
+        if why:
             loc = rs.locate("rule", r.id)
-            diags.append(
-                Diagnostic(
-                    "CR401",
-                    f"the condition makes {cost} tests; one rule may make at most {BUDGET_TESTS}",
-                    loc.span("when") if loc else None,
-                    rule=r.id,
-                )
-            )
+            diags.append(Diagnostic("CR401", why, loc.span("when") if loc else None, rule=r.id))
     for kind, n in field_count.items():
         if n > BUDGET_KEYS:
             # Point at the declared attribute that takes the count past the budget.
@@ -380,6 +390,7 @@ def check_budget(rs: Ruleset, plan: Plan, field_count: dict[str, int]) -> list[D
 
 
 __all__ = [
+    "BUDGET_GROUPS",
     "BUDGET_KEYS",
     "BUDGET_TESTS",
     "check_budget",

@@ -186,7 +186,7 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
         for d in st.ctx.deadlines
     ]
     grade = None
-    gres = st.decided.get(("subject", "grade"))
+    gres = st.decided.get(("subject", "grade:"))
     if gres:
         g = gres.value
         grade = GradeOut(

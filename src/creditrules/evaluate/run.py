@@ -112,7 +112,7 @@ def _apply(st: EvalState, rule: CompiledRule, fact: Fact) -> None:
         st.claims.setdefault((fk, "matter:" + t.matter.matter), []).append(Claim(r, t.matter))
         effects.append(f"{t.matter.matter}: {t.matter.outcome}")
     if t.grade:
-        st.claims.setdefault((fk, "grade"), []).append(Claim(r, t.grade))
+        st.claims.setdefault((fk, "grade:"), []).append(Claim(r, t.grade))
         effects.append(f"grade {t.grade.code}")
     rep = st.repair.setdefault(fk, {})
     if t.repair_unmet:

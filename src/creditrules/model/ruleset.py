@@ -119,13 +119,15 @@ class Comparison(Strict):
     field: str
     eq: Scalar | None = None
     ne: Scalar | None = None
-    in_: list[Scalar] | None = Field(default=None, alias="in")
-    not_in: list[Scalar] | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in", min_length=1)
+    not_in: list[Scalar] | None = Field(default=None, min_length=1)
     gt: int | str | None = None
     gte: int | str | None = None
     lt: int | str | None = None
     lte: int | str | None = None
-    contains: list[str] | None = Field(default=None, description="a list field holds any of these")
+    contains: list[str] | None = Field(
+        default=None, min_length=1, description="a list field holds any of these"
+    )
     is_null: bool | None = None
 
     @model_validator(mode="after")
@@ -309,6 +311,10 @@ class Measure(Strict):
     rests_on: list[str] = Field(
         default_factory=list,
         description="measures of a parent ruleset whose legal basis this one applies",
+    )
+    of_list: bool = Field(
+        default=False,
+        description="stands for the measures the list itself provides (依照联合奖惩清单), never more (CR505)",
     )
 
     _v_id = field_validator("id")(_check_id)

@@ -47,6 +47,9 @@ class Expect(_Strict):
     no_lists: list[ListId] = Field(default_factory=list)
     matters: dict[Matter, Outcome | None] = Field(default_factory=dict)
     deadlines: list[dict[str, Any]] = Field(default_factory=list)
+    grade: dict[str, Any] | None = Field(
+        default=None, description="subset of the decision's grade; {} never matches null"
+    )
     error: ExpectError | None = None
 
     @model_validator(mode="after")

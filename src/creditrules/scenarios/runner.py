@@ -371,6 +371,13 @@ def _check_decision(
                     f"expected no measure {mid}; got {_brief('measures', hits)}",
                 )
             )
+    if exp.grade is not None:
+        line = sf.line_of(eb + ("grade",))
+        got_grade = data.get("grade")
+        if got_grade is None:
+            out.append(Failure(line, "expected a grade; the decision has none"))
+        else:
+            out += [Failure(line, p) for p in _match(exp.grade, got_grade, "grade")]
     matters = {m["matter"]: m for m in data["matters"]}
     for matter, outcome in exp.matters.items():
         line = sf.line_of(eb + ("matters", matter))

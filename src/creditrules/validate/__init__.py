@@ -320,6 +320,15 @@ def _check_values(
         )
         return
     for i, v in enumerate(vals):
+        if info.type == "str" and not isinstance(v, str):
+            # durable_rules compares loosely ('true' == true); the reference does not.
+            yield Diagnostic(
+                "CR203",
+                f"'{info.name}' is text: write {v!r} as a quoted string",
+                at(i),
+                rule=rule_id,
+            )
+            continue
         if info.type == "bool" and not isinstance(v, bool):
             yield Diagnostic(
                 "CR203", f"'{info.name}' is true or false, not {v!r}", at(i), rule=rule_id

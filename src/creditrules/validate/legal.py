@@ -199,6 +199,8 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
         if mid in permitted:
             return True
         m = declared.get(mid)
+        if m is not None and m.of_list:
+            return True
         return (
             m is not None
             and mid not in seen
