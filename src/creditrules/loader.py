@@ -134,6 +134,12 @@ class Ruleset:
             return str(p.value)
         return text
 
+    def precedence(self) -> dict[str, list[str]]:
+        """The declared order of values per attribute; a child's order replaces its parent's."""
+        out = dict(self.parent.precedence()) if self.parent else {}
+        out.update(self.manifest.precedence)
+        return out
+
     def all_notes(self) -> list[Note]:
         return (self.parent.all_notes() if self.parent else []) + self.notes
 

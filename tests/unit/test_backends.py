@@ -162,13 +162,10 @@ def test_encode_fact_enforces_the_key_budget() -> None:
 
 
 BUG_FLAG_COLLISION = (
-    "BUG in creditrules.compile.durable.key/flag: names and values are folded with "
-    "re.sub('[^a-z0-9_]', '_', ...) and '.' -> '__', which is not one-to-one: 'a-b' and 'a_b', "
-    "'A' and '_', 'x.y' and 'x__y' get the same key, so `contains: [nt2018.m.joint-sanctions]` "
-    "(a typo; validation does not check values of the vocabulary-free `measures` field) fires "
-    "on a subject holding nt2018.m.joint_sanctions under durable_rules but not under the "
-    "reference. Fix: an injective encoding, e.g. escape every character outside [a-z0-9] as "
-    "'_<hex>_' (or append a short hash of the raw value). "
+    "REGRESSION (bug found by these tests): creditrules.compile.durable.key/flag must be "
+    "one-to-one. They once folded every character outside [a-z0-9_] to '_' and '.' to '__', so "
+    "`contains: [nt2018.m.joint-sanctions]` (a typo) fired on nt2018.m.joint_sanctions under "
+    "durable_rules only. Fix: escape every character outside [a-z0-9] as '_<hex>_'. "
 )
 
 
@@ -252,9 +249,9 @@ def test_or_with_an_always_true_branch_agrees() -> None:
     agree(
         [rule(cond)],
         [{"_kind": "record", "_key": "general", "severity": "general"}],
-        "BUG in creditrules.compile.durable.to_json: Or(TrueCond(), x) is compiled to x, because "
-        "the None standing for 'always true' is dropped from an or-combination as if it were an "
-        "and. Fix: in to_json, return None when the combination is or-like and any part is None. ",
+        "REGRESSION (bug found by these tests): creditrules.compile.durable.to_json compiled "
+        "Or(TrueCond(), x) as x, dropping the None that stands for 'always true' from an "
+        "or-combination as if it were an and. Fix: an always-true part makes an or always true. ",
     )
 
 
@@ -262,33 +259,31 @@ def test_is_null_on_a_list_field_agrees() -> None:
     agree(
         [rule(Cmp("basis.penalties", "is_null", False))],
         [{"_kind": "record", "_key": "k", "basis.penalties": []}],
-        "BUG in creditrules.compile.durable.encode_fact: lists become item flags only, so "
-        "`is_null` on a list field (which validation allows) says [] is null under durable_rules "
-        "and not null under the reference. Fix: also emit a presence key for lists "
-        "(out[key(name)] = len(v)) or refuse is_null on list fields in validation. ",
+        "REGRESSION (bug found by these tests): creditrules.compile.durable.encode_fact must "
+        "give a list field a presence key besides its item flags, or `is_null` (which validation "
+        "allows on lists) says [] is null under durable_rules and not under the reference. "
+        "Fix: out[key(name)] = len(v). ",
     )
 
 
 def test_a_string_field_compared_with_true_agrees() -> None:
-    # validate._check_values checks value types for bool, int and date fields but not for str
-    # fields, so `{field: domain, eq: true}` passes validation.
+    # `{field: domain, eq: true}` used to pass validation (no type check on str fields).
     agree(
         [rule(Cmp("domain", "eq", True)), rule(Cmp("domain", "ne", True), "p.y")],
         [{"_kind": "record", "_key": "k", "domain": "true"}],
-        "BUG (validation gap reaching the engine): durable_rules compares JSON loosely "
-        "(the string 'true' equals true, '1' equals 1), the reference strictly. Fix: "
-        "validate._check_values should refuse non-string values for str fields (CR203), "
-        "as it already does for bool and int fields. ",
+        "REGRESSION (bug found by these tests): durable_rules compares JSON loosely (the "
+        "string 'true' equals true, '1' equals 1), the reference strictly. Fix: tag values in "
+        "creditrules.compile.durable (val) and refuse non-string values for str fields in "
+        "validate._check_values (CR203). ",
     )
 
 
 BUG_EMPTY = (
-    "BUG in creditrules.compile.durable._pos/_neg/_all: an empty value list makes "
-    "{'$and': []}, on which durable_rules 2.0.28 loops forever holding the GIL "
-    "(`not_in: []`, `not: {in: []}`, `not: {contains: []}`; the Comparison model and "
-    "validate._check_values accept empty lists). Fix: refuse empty lists in the model "
-    "(Field(min_length=1) on in/not_in/contains) and make _all([]) mean 'always true' "
-    "(drop it) and _any([]) 'never' ({'kind_': '__never__'}). "
+    "REGRESSION (bug found by these tests): an empty value list made the adapter emit "
+    "{'$and': []}, on which durable_rules 2.0.28 loops forever holding the GIL (`not_in: []`, "
+    "`not: {in: []}`, `not: {contains: []}`). Fix: Field(min_length=1) on in/not_in/contains in "
+    "the rule model, and in the adapter an empty conjunction is 'always true' (dropped) and an "
+    "empty disjunction 'never'. "
 )
 
 
@@ -360,14 +355,11 @@ def test_a_deeply_grouped_rule_within_the_budget_is_refused_cleanly() -> None:
         pass
     except Exception as exc:  # noqa: BLE001 - this is what the test looks for
         pytest.fail(
-            "BUG in creditrules.compile.durable.chunk / compile.ir.check_budget: the budget counts "
-            "leaves, but durable_rules appends 2 entries per $and/$or object to a rule's expression "
-            "sequence and refuses 32 (MAX_SEQUENCE_EXPRESSIONS): at most 15 groups per rule, "
-            "counting the kind_ wrapper. This rule has 14 tests and 16 groups and fails with the "
-            f"raw {type(exc).__module__}.{type(exc).__name__}: {exc}. Fix: count groups "
-            "(1 + $and/$or objects in to_json) in check_budget (CR401) and chunk (BudgetError), "
-            "flatten And-in-And/Or-in-Or in to_json, and turn register_rulesets errors into "
-            "EngineError."
+            "REGRESSION (bug found by these tests): durable_rules spends 2 of its 32 expression "
+            "slots (MAX_SEQUENCE_EXPRESSIONS) on each $and/$or object of a rule and fails with "
+            "error 113 at 16, however few tests the rule makes; this rule has 14 tests. It must "
+            "be refused by the budget (BUDGET_GROUPS, BudgetError / CR401) or registered, never "
+            f"fail with the raw {type(exc).__module__}.{type(exc).__name__}: {exc}."
         )
 
 

@@ -41,12 +41,11 @@ def case_2018() -> dict[str, Any]:
 
 
 BUG_PARENT = (
-    "BUG in creditrules.replay.replay: each candidate is loaded with load(e.folder, "
-    "roots=search) and no date, so a version that `extends` another (cn.js.nantong@2021 "
-    "extends cn.national) gets the parent in force on its own effective_from instead of the "
-    "one in force on the decision's as_of that evaluate used; the chain hash never matches, "
-    "and replay falls back to the same version with the wrong parent and reports hundreds of "
-    "differences. Fix: load(e.folder, on=date.fromisoformat(stored['as_of']), roots=search). "
+    "REGRESSION (bug found by these tests): creditrules.replay.replay must load each candidate "
+    "with the decision's as_of (load(e.folder, on=as_of, ...)). Without it, a version that "
+    "`extends` another gets the parent in force on its own effective_from, not the one "
+    "evaluate used; the chain hash never matches, and replay compares against the wrong law "
+    "and reports hundreds of differences. "
 )
 
 
@@ -138,12 +137,11 @@ def test_an_edited_ruleset_copy_changes_the_replay(tmp_path: Path) -> None:
     report = creditrules.replay(decision, roots=[tmp_path])
 
     assert report.status == "differs", (
-        "BUG in creditrules.replay.replay: with roots=[DIR] holding an edited copy of a bundled "
-        "version, replay still finds the bundled folder with the stored sha256 (bundled_root() is "
-        "always searched) and answers 'identical', so `creditrules replay --rulesets DIR` can "
-        "never show what an edit changes. Fix: search the given roots first and fall back to "
-        "bundled_root() only when they hold no version with the stored id and version (an exact "
-        "hash in the roots, else the same version in the roots, else the bundled exact hash). "
+        "REGRESSION (bug found by these tests): with roots=[DIR] holding an edited copy of a "
+        "bundled version, replay must use the copy. It once preferred the bundled folder with "
+        "the stored sha256 and answered 'identical', so `creditrules replay --rulesets DIR` "
+        "could never show what an edit changes. Fix: search the given roots first, the "
+        "bundled rulesets only when the roots hold no version with the stored id and version. "
         f"Got: {report.render()}"
     )
     assert report.exit_code == 1

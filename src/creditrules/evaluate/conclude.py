@@ -29,10 +29,23 @@ class Resolution:
     value: Any
     deciders: list[Rule]
     overridden: dict[str, list[str]] = field(default_factory=dict)
+    several: bool = False
 
 
-def resolve(claims: list[Claim], *, fact: str, attribute: str) -> Resolution:
-    """Pick the value among the claims of fired rules, or raise a conflict."""
+def resolve(
+    claims: list[Claim],
+    *,
+    fact: str,
+    attribute: str,
+    precedence: list[str] | None = None,
+    several: bool = False,
+) -> Resolution:
+    """Pick the value among the claims of fired rules, or raise a conflict.
+
+    ``precedence`` is the ruleset's declared order of values for the attribute (first
+    wins), the declared precedence between rules that disagree. With ``several``, rules
+    that still disagree all stand (each deadline of each authority is reported).
+    """
     live = claims
     overridden: dict[str, list[str]] = {}
     if any(not c.rule.default for c in live):
@@ -50,6 +63,20 @@ def resolve(claims: list[Claim], *, fact: str, attribute: str) -> Resolution:
         else:
             winners.append(c)
     values = {_key(c.value) for c in winners}
+    if len(values) > 1 and precedence:
+        ranked = [c for c in winners if str(c.value).lower() in precedence]
+        if len(ranked) == len(winners):
+            best = min(precedence.index(str(c.value).lower()) for c in winners)
+            top = [c for c in winners if precedence.index(str(c.value).lower()) == best]
+            for c in winners:
+                if c not in top:
+                    overridden.setdefault(c.rule.id, []).extend(t.rule.id for t in top)
+            winners = top
+            values = {_key(c.value) for c in winners}
+    if len(values) > 1 and several:
+        return Resolution(
+            [c.value for c in winners], [c.rule for c in winners], overridden, several=True
+        )
     if len(values) > 1:
         ids = [c.rule.id for c in winners]
         shown = ", ".join(f"{c.rule.id} says {c.value!r}" for c in winners)

@@ -138,7 +138,13 @@ def _settle(st: EvalState) -> None:
         res = (
             _combine_matters(claims)
             if what.startswith("matter:")
-            else resolve(claims, fact=fk, attribute=what)
+            else resolve(
+                claims,
+                fact=fk,
+                attribute=what,
+                precedence=st.rs.precedence().get(what),
+                several=what.startswith("deadline:"),
+            )
         )
         st.decided[(fk, what)] = res
         if what.startswith("classify:"):
@@ -245,28 +251,32 @@ def _deadlines(st: EvalState) -> None:
         if not what.startswith("deadline:"):
             continue
         fact = st.by_key[fk]
-        spec = res.value
-        start = date.fromisoformat(fact["on"])
-        dur = parse_duration(st.rs.duration(spec.duration))
-        due: str | None = None
-        error: str | None = None
-        try:
-            due = add_duration(start, dur, st.cal, convention=st.counting).isoformat()
-        except CalendarError as exc:
-            error = str(exc)
-        st.ctx.deadlines.append(
-            {
-                "procedure": spec.procedure,
-                "event": fact["_index"],
-                "record": fact.get("_record"),
-                "from": fact["on"],
-                "due": due,
-                "working_days": dur.working_days or None,
-                "duration": str(dur),
-                "error": error,
-                "rules": res.deciders,
-            }
+        # Limits of different authorities that disagree all stand, each with its own basis.
+        specs = (
+            list(zip(res.value, res.deciders, strict=True)) if res.several else [(res.value, None)]
         )
+        for spec, rule in specs:
+            start = date.fromisoformat(fact["on"])
+            dur = parse_duration(st.rs.duration(spec.duration))
+            due: str | None = None
+            error: str | None = None
+            try:
+                due = add_duration(start, dur, st.cal, convention=st.counting).isoformat()
+            except CalendarError as exc:
+                error = str(exc)
+            st.ctx.deadlines.append(
+                {
+                    "procedure": spec.procedure,
+                    "event": fact["_index"],
+                    "record": fact.get("_record"),
+                    "from": fact["on"],
+                    "due": due,
+                    "working_days": dur.working_days or None,
+                    "duration": str(dur),
+                    "error": error,
+                    "rules": [rule] if rule is not None else res.deciders,
+                }
+            )
 
 
 # ------------------------------------------------------------------ public entry point

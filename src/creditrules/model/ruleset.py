@@ -461,6 +461,10 @@ class Manifest(RulesetFile):
         default="as_of", description="which date selects the version in force"
     )
     calendar: CalendarSpec = Field(default_factory=CalendarSpec)
+    precedence: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="for values rules may disagree on, their order (first wins), e.g. status",
+    )
     description: str | None = None
 
     _v_id = field_validator("id")(_check_id)
