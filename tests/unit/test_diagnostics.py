@@ -69,10 +69,6 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR505-sanction-heavier-than-list": "deny}",  # the outcome the list caps at restrict
 }
 
-#: Fixtures whose first diagnostic the engine does not place on the offending token
-#: yet. strict: once the engine is fixed these xpass and fail, so the entry is removed.
-WRONG_POSITION: dict[str, str] = {}
-
 
 def _fixture_dirs() -> list[str]:
     return sorted(
@@ -182,15 +178,7 @@ def test_cli_json_format(at_repo: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def _position_params() -> list[object]:
-    out: list[object] = []
-    for name in FIXTURE_DIRS:
-        marks = (
-            [pytest.mark.xfail(strict=True, reason=WRONG_POSITION[name])]
-            if name in WRONG_POSITION
-            else []
-        )
-        out.append(pytest.param(name, marks=marks, id=name))
-    return out
+    return [pytest.param(name, id=name) for name in FIXTURE_DIRS]
 
 
 @pytest.mark.parametrize("name", _position_params())
@@ -210,7 +198,6 @@ def test_first_diagnostic_points_at_the_offending_token(name: str, at_repo: Path
 
 def test_every_fixture_names_its_offending_token() -> None:
     assert set(OFFENDING_TOKEN) == set(FIXTURE_DIRS)
-    assert set(WRONG_POSITION) <= set(FIXTURE_DIRS)
 
 
 @pytest.mark.parametrize("name", FIXTURE_DIRS)
