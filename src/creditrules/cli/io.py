@@ -1,0 +1,74 @@
+"""What every command shares: reading input files, argument types, and failing well.
+
+Bad input is reported as ``error: <field>: <problem>`` lines on stderr with exit 2 and
+nothing on stdout (CONTRACT.md); commands raise ``InputError`` and ``main`` prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from creditrules.errors import InputError
+from creditrules.source import load_yaml_text
+
+
+def fail(lines: list[str]) -> int:
+    """Print one ``error:`` line per problem on stderr; the usage/bad-input exit code."""
+    for line in lines:
+        print(f"error: {line}", file=sys.stderr)
+    return 2
+
+
+def read_data(path: str, what: str) -> Any:
+    """Read a JSON or YAML file; problems raise InputError naming the file position."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError([(what, f"no such file: {path}")])
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError([(what, f"{path} is not UTF-8 text")]) from None
+    if p.suffix.lower() in (".yaml", ".yml"):
+        loaded, diags = load_yaml_text(text, path)
+        if diags or loaded is None:
+            raise InputError([(what, f"{d.span}: {d.message}") for d in diags])
+        return loaded.data
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [(what, f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")]
+        ) from None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise json.JSONDecodeError(f"duplicate key '{k}'", "", 0)
+        out[k] = v
+    return out
+
+
+def date_arg(text: str) -> date:
+    """argparse type for ISO dates (``YYYY-MM-DD``)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def width(text: str) -> int:
+    """Terminal columns ``text`` takes: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout as every command writes it: UTF-8 kept, two-space indent."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))
