@@ -25,12 +25,15 @@ from pathlib import Path
 
 import pytest
 
+from creditrules.cli.commands import COMMANDS
 from creditrules.cli.main import main
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
 INPUTS = "tests/cli/inputs"
 EXAMPLE = "examples/nantong-2026.json"
+#: One scenario that passes and one that fails on purpose.
+SCENARIOS = f"{INPUTS}/scenarios"
 UPDATE = os.environ.get("CREDITRULES_UPDATE_GOLDEN") == "1"
 #: Stands for the stored decision file in transcripts (it lives in a temporary folder).
 DECISION = "DECISION.json"
@@ -138,6 +141,17 @@ OK_CASES: dict[str, list[str]] = {
         "en",
     ],
     "evaluate-pinned-version": ["evaluate", "--ruleset", "cn.js.nantong@2021", "--input", EXAMPLE],
+    "version": ["--version"],
+    "bare-prints-help": [],
+    "rulesets-json": ["rulesets", "--format", "json"],
+    "validate-rulesets-json": ["validate", "rulesets", "--format", "json"],
+    **{f"help-{c}": [c, "--help"] for c in COMMANDS},
+}
+
+#: Runs that end in 1 (failures reported on stdout, nothing on stderr).
+FAILING_CASES: dict[str, list[str]] = {
+    "test-text": ["test", SCENARIOS],
+    "test-json": ["test", SCENARIOS, "--format", "json"],
 }
 
 
@@ -148,6 +162,68 @@ def test_success(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert r.code == 0, r.err
     assert r.err == ""
     check_golden(name, r)
+
+
+@pytest.mark.parametrize("name", sorted(FAILING_CASES))
+def test_failing_run(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    r = run(capsys, FAILING_CASES[name])
+    no_traceback(r)
+    assert (r.code, r.err) == (1, "")
+    check_golden(name, r)
+
+
+def test_test_json_is_the_text_report(capsys: pytest.CaptureFixture[str]) -> None:
+    """Both formats say the same: the failure lines of the text are the JSON's failures."""
+    text = run(capsys, FAILING_CASES["test-text"]).out.splitlines()
+    data = json.loads(run(capsys, FAILING_CASES["test-json"]).out)
+    assert text[-1] == f"{data['passed']} passed, {data['failed']} failed" == "1 passed, 1 failed"
+    shown = [
+        f"{r['file']}:{f['line']}: scenario '{r['scenario']}': {f['message']}"
+        for r in data["results"]
+        for f in r["failures"]
+    ]
+    assert shown == text[:-1]
+
+
+def test_rulesets_json_lists_what_the_table_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = run(capsys, ["rulesets"]).out.splitlines()[1:]
+    data = json.loads(run(capsys, ["rulesets", "--format", "json"]).out)
+    assert [(d["id"], d["version"]) for d in data] == [tuple(r.split()[:2]) for r in rows]
+    assert all(d["ref"] == f"{d['id']}@{d['version']}" for d in data)
+
+
+def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import creditrules
+
+    r = run(capsys, ["--version"])
+    assert r.out.startswith(f"creditrules {creditrules.__version__} (durable_rules ")
+
+
+def test_bare_command_prints_the_full_help(capsys: pytest.CaptureFixture[str]) -> None:
+    bare = run(capsys, [])
+    asked = run(capsys, ["--help"])
+    assert (bare.code, bare.out, bare.err) == (0, asked.out, "")
+    assert all(c in bare.out for c in COMMANDS)
+
+
+def test_version_out_of_force_is_a_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    """cn.js.nantong@2018 ended on 2021-12-30; asked for on 2026-11-21 it is still used (it
+    was named), and stderr says it was not in force then. stdout is the decision alone."""
+    r = run(capsys, ["evaluate", "--ruleset", "cn.js.nantong@2018", "--input", EXAMPLE])
+    no_traceback(r)
+    assert r.code == 0
+    assert json.loads(r.out)["ruleset"]["version"] == "2018"
+    warnings = [ln for ln in r.err.splitlines() if "cn.js.nantong@2018" in ln]
+    assert len(warnings) == 1 and warnings[0].startswith("warning: "), r.err
+    assert "2026-11-21" in warnings[0]
+    assert all(ln.startswith("warning: ") for ln in r.err.splitlines()), r.err
+    in_force = run(capsys, ["evaluate", "--ruleset", "cn.js.nantong@2021", "--input", EXAMPLE])
+    assert "cn.js.nantong@2021" not in in_force.err
+    text = run(
+        capsys,
+        ["evaluate", "--ruleset", "cn.js.nantong@2018", "--input", EXAMPLE, "--format", "text"],
+    )
+    check_golden("evaluate-version-not-in-force", text)
 
 
 def test_validate_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
@@ -261,6 +337,15 @@ BAD_CASES: dict[str, Bad] = {
     "error-bad-as-of-argument": Bad(
         _eval(EXAMPLE, "--as-of", "2026-13-01"), ["--as-of"], usage=True
     ),
+    "error-render-missing-path": Bad(
+        ["render", "no/such/rulesets", "--out", "never-written"], ["PATH"]
+    ),
+    "error-render-no-ruleset": Bad(["render", INPUTS, "--out", "never-written"], ["PATH"]),
+    "error-validate-missing-path": Bad(["validate", "rulesets", "no/such/folder"], ["PATH"]),
+    "error-test-missing-path": Bad(
+        ["test", SCENARIOS, "no/such/scenario.yaml", "no/such/folder"], ["PATH", "PATH"]
+    ),
+    "error-unknown-shell": Bad(["completion", "cmd.exe"], ["shell"], usage=True),
 }
 
 
@@ -274,13 +359,21 @@ def test_bad_input(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     lines = r.err.splitlines()
     if case.usage:
         # argparse prints its usage block, then exactly one error line.
-        assert lines[0].startswith("usage: creditrules evaluate")
+        assert lines[0].startswith(f"usage: creditrules {case.argv[0]}")
         lines = [ln for ln in lines if ln.startswith("error: ")]
     assert len(lines) == len(case.fields), r.err
     for line, path in zip(lines, case.fields, strict=True):
         assert line.startswith("error: "), line
         assert path in line, f"{line!r} does not name {path!r}"
     check_golden(name, r)
+
+
+@pytest.mark.parametrize("name", ["error-render-missing-path", "error-render-no-ruleset"])
+def test_render_of_nothing_writes_nothing(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Once, a path that did not exist rendered every bundled ruleset and exited 0."""
+    r = run(capsys, BAD_CASES[name].argv)
+    assert r.code == 2
+    assert not (REPO / "never-written").exists()
 
 
 def test_forbidden_data_quotes_the_article(capsys: pytest.CaptureFixture[str]) -> None:

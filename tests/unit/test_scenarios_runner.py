@@ -334,3 +334,18 @@ def test_event_rule_with_no_event_says_so(tmp_path: Path) -> None:
     assert (
         "expected nt2018.deadline.objection_review to fire; it did not: no fact of its kind" in text
     )
+
+
+def test_progress_counts_every_scenario_and_every_malformed_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "  - name: 甲\n    case:\n      <record>\n    expect:\n      fired: [nt2018.validity.general]\n  - name: 乙\n    case:\n      <record>\n    expect:\n      fired: [nt2018.validity.general]\n",
+        "a.yaml",
+    )
+    write(tmp_path, "  - name: x\n    note: a: b\n", "b.yaml")
+    seen: list[tuple[int, int]] = []
+    report = run_paths(
+        [tmp_path], backend="reference", on_progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert (report.passed, report.failed) == (2, 1)

@@ -1,29 +1,106 @@
-"""``creditrules evaluate``: one case against a ruleset, the Decision on stdout."""
+"""``creditrules evaluate``: one case against a ruleset, the Decision on stdout.
+
+Every warning of the decision goes to stderr as ``warning: <field>: <message>``; the
+Decision (JSON) or its explanation (text) is all that goes to stdout.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from creditrules import api
-from creditrules.cli.io import date_arg, read_data
-from creditrules.cli.parser import Subparsers
+from creditrules.cli.io import date_arg, print_warnings, read_data, warning_lines
+from creditrules.cli.parser import Subparsers, add_backend_option, add_command, bi, default_line
 from creditrules.errors import InputError
+from creditrules.loader import Ruleset
+from creditrules.model.decision import Decision
 
 
 def register(sub: Subparsers) -> None:
     """Add the ``evaluate`` command."""
-    s = sub.add_parser("evaluate", help="evaluate a case")
-    s.add_argument("--ruleset", required=True, help="ID, ID@VERSION or a ruleset folder")
-    s.add_argument("--input", required=True, help="case file (JSON or YAML)")
-    s.add_argument("--as-of", type=date_arg, default=None)
-    s.add_argument("--format", choices=["json", "text"], default="json")
-    s.add_argument("--lang", choices=["zh", "en"], default="zh")
-    s.add_argument(
-        "--backend", choices=["durable_rules", "reference", "both"], default="durable_rules"
+    s = add_command(
+        sub,
+        "evaluate",
+        zh="按规则集评估一个案件，输出决定（JSON）或其说明（文本）",
+        en="evaluate a case against a ruleset; print the Decision (JSON) or its explanation",
+        exit_codes=[
+            (0, "已作出决定（警告在 stderr）", "decided (warnings on stderr)"),
+            (
+                2,
+                "输入有误、规则集不存在或有错误、用法错误（stdout 为空）",
+                "bad input, unknown or broken ruleset, bad usage (nothing on stdout)",
+            ),
+        ],
     )
+    s.add_argument(
+        "--ruleset",
+        required=True,
+        metavar="ID[@VERSION]|DIR",
+        help=bi(
+            "规则集：ID 取评估日期施行的版本，ID@VERSION 指定版本，也可为文件夹路径",
+            "ID picks the version in force on the case's date, ID@VERSION names one, "
+            "or a ruleset folder",
+        ),
+    ).completer = _complete_ruleset  # type: ignore[attr-defined]
+    s.add_argument(
+        "--input",
+        required=True,
+        metavar="FILE",
+        help=bi("案件文件（JSON 或 YAML）", "case file (JSON or YAML)"),
+    )
+    s.add_argument(
+        "--as-of",
+        type=date_arg,
+        default=None,
+        metavar="DATE",
+        help=bi(
+            "评估日期 YYYY-MM-DD，优先于案件中的 as_of",
+            "evaluation date YYYY-MM-DD, overrides the case's as_of",
+        )
+        + default_line("案件中的 as_of", "the case's as_of"),
+    )
+    s.add_argument(
+        "--format",
+        choices=["json", "text"],
+        default="json",
+        help=bi(
+            "json 为决定文档；text 为说明", "json: the Decision document; text: its explanation"
+        ),
+    )
+    s.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default="zh",
+        help=bi(
+            "说明的语言（仅 --format text）", "language of the explanation (--format text only)"
+        ),
+    )
+    add_backend_option(s, default="durable_rules")
     s.set_defaults(func=run)
+
+
+def _complete_ruleset(**_: Any) -> list[str]:
+    """Shell completion for ``--ruleset``: bundled ids and id@version refs."""
+    refs: list[str] = []
+    for e in api.list_rulesets():
+        refs += [e.id, f"{e.id}@{e.version}"]
+    return list(dict.fromkeys(refs))
+
+
+def version_warning(rs: Ruleset, as_of: date) -> str | None:
+    """``--ruleset: ...`` when the version evaluated was not in force on ``as_of``."""
+    m = rs.manifest
+    if m.effective_from <= as_of and (m.effective_to is None or as_of < m.effective_to):
+        return None
+    last = str(m.effective_to - timedelta(days=1)) if m.effective_to else "now"
+    last_zh = "今" if m.effective_to is None else last
+    return (
+        f"--ruleset: {rs.ref} 在 {as_of} 未施行（施行期间 {m.effective_from} 至 {last_zh}） / "
+        f"{rs.ref} was not in force on {as_of} (in force {m.effective_from} to {last})"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,6 +114,12 @@ def run(args: argparse.Namespace) -> int:
             raise InputError([("as_of", f"'{case['as_of']}' is not a date YYYY-MM-DD")]) from None
     rs = api.load_ruleset(args.ruleset, as_of=as_of)
     decision = api.evaluate(rs, case, as_of=args.as_of, backend=args.backend)
+    warnings = warning_lines(decision)
+    if "warnings" not in Decision.model_fields:
+        # Until decisions carry their own warnings, the CLI says what the CONTRACT's
+        # warnings will: a named version that was not in force on the case's date.
+        own = version_warning(rs, date.fromisoformat(decision.as_of))
+        warnings += [own] if own else []
     if args.format == "text":
         print(api.explain(decision, lang=args.lang), end="")
     else:
@@ -45,4 +128,5 @@ def run(args: argparse.Namespace) -> int:
                 decision.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2
             )
         )
+    print_warnings(warnings)
     return 0

@@ -8,18 +8,38 @@ from pydantic import ValidationError
 
 from creditrules import api
 from creditrules.cli.io import read_data
-from creditrules.cli.parser import Subparsers
+from creditrules.cli.parser import Subparsers, add_command, add_decision_argument, bi
 from creditrules.errors import InputError
 from creditrules.model.decision import Decision
 
 
 def register(sub: Subparsers) -> None:
     """Add the ``explain`` command."""
-    s = sub.add_parser("explain", help="explain a stored decision")
-    s.add_argument("decision")
-    s.add_argument("--lang", choices=["zh", "en"], default="zh")
+    s = add_command(
+        sub,
+        "explain",
+        zh="以文字说明一份已存的决定，并列出依据的法条",
+        en="explain a stored decision in words, with the articles it rests on",
+        exit_codes=[
+            (0, "已输出说明", "explained"),
+            (
+                2,
+                "文件不存在、无法读取或不是决定文档",
+                "the file is missing, unreadable or not a decision",
+            ),
+        ],
+    )
+    add_decision_argument(s)
     s.add_argument(
-        "--all", action="store_true", help="also list the rules that did not fire, and why"
+        "--lang",
+        choices=["zh", "en"],
+        default="zh",
+        help=bi("说明的语言", "language of the explanation"),
+    )
+    s.add_argument(
+        "--all",
+        action="store_true",
+        help=bi("同时列出未适用的规则及其原因", "also list the rules that did not fire, and why"),
     )
     s.set_defaults(func=run)
 

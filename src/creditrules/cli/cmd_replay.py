@@ -8,16 +8,41 @@ from pathlib import Path
 
 from creditrules import api
 from creditrules.cli.io import read_data
-from creditrules.cli.parser import Subparsers
+from creditrules.cli.parser import Subparsers, add_command, add_decision_argument, bi, default_line
 
 
 def register(sub: Subparsers) -> None:
     """Add the ``replay`` command."""
-    s = sub.add_parser("replay", help="replay a stored decision")
-    s.add_argument("decision")
-    s.add_argument("--rulesets", action="append", help="folder to search for the ruleset version")
+    s = add_command(
+        sub,
+        "replay",
+        zh="按决定所记规则集版本（内容哈希）重新评估，核对结果是否一致",
+        en="re-evaluate a stored decision on its ruleset version (by content hash) and compare",
+        exit_codes=[
+            (0, "完全一致", "identical"),
+            (1, "不一致（差异输出到 stdout）", "differs (the differences on stdout)"),
+            (2, "无法重放（原因输出到 stderr）", "cannot replay (why, on stderr)"),
+        ],
+    )
+    add_decision_argument(s)
     s.add_argument(
-        "--input", help="the original (unmasked) input, checked against the stored input_sha256"
+        "--rulesets",
+        action="append",
+        metavar="DIR",
+        help=bi(
+            "查找规则集版本的文件夹，可重复；先于内置规则集查找",
+            "folder to search for the ruleset version, repeatable; searched before the "
+            "bundled ones",
+        )
+        + default_line("只查内置规则集", "the bundled rulesets only"),
+    )
+    s.add_argument(
+        "--input",
+        metavar="FILE",
+        help=bi(
+            "原始（未遮蔽的）输入，与所存 input_sha256 核对",
+            "the original (unmasked) input, checked against the stored input_sha256",
+        ),
     )
     s.set_defaults(func=run)
 

@@ -16,4 +16,5 @@ COMMANDS: tuple[str, ...] = (
     "explain",
     "replay",
     "render",
+    "completion",
 )

@@ -72,3 +72,28 @@ def width(text: str) -> int:
 def print_json(data: Any) -> None:
     """JSON on stdout as every command writes it: UTF-8 kept, two-space indent."""
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def existing_paths(paths: list[str], what: str = "PATH") -> list[Path]:
+    """The paths as ``Path``; any that does not exist is bad input (exit 2), all named."""
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise InputError([(what, f"no such file or folder: {p}") for p in missing])
+    return [Path(p) for p in paths]
+
+
+def warning_lines(decision: Any) -> list[str]:
+    """``<field>: <message>`` for each of the decision's warnings (none for a Decision
+    model without ``warnings``)."""
+    out = []
+    for w in getattr(decision, "warnings", None) or []:
+        field = w.get("field") if isinstance(w, dict) else getattr(w, "field", None)
+        message = w.get("message") if isinstance(w, dict) else getattr(w, "message", w)
+        out.append(f"{field}: {message}" if field else str(message))
+    return out
+
+
+def print_warnings(lines: list[str]) -> None:
+    """Each warning as ``warning: <field>: <message>`` on stderr (stdout stays the data)."""
+    for line in lines:
+        print(f"warning: {line}", file=sys.stderr)

@@ -7,6 +7,7 @@ quoted text followed by the rules, periods, measures and deadlines resting on it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from creditrules.api import list_rulesets, load_ruleset
@@ -137,8 +138,13 @@ def render_ruleset(rs: Ruleset) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_tree(path: Path, out: Path) -> list[Path]:
-    """Render every ruleset version under ``path`` into ``out``; return the files written."""
+def render_tree(
+    path: Path, out: Path, *, on_progress: Callable[[int, int], None] | None = None
+) -> list[Path]:
+    """Render every ruleset version under ``path`` into ``out``; return the files written.
+
+    ``on_progress(done, total)`` is called after each ruleset version.
+    """
     entries = (
         discover([path])
         if (path / MANIFEST).is_file() or any(path.rglob(MANIFEST))
@@ -157,6 +163,8 @@ def render_tree(path: Path, out: Path) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(render_ruleset(rs), encoding="utf-8")
         written.append(target)
+        if on_progress is not None:
+            on_progress(len(written), len(entries))
         m = rs.manifest
         index.append(
             f"| [{rs.id}]({rs.id}/{rs.version}.md) | {rs.version} | {m.number or ''} | {m.effective_from} | {m.effective_to or ''} |"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -445,21 +445,45 @@ def find_scenario_files(paths: Iterable[Path | str]) -> list[Path]:
     return out
 
 
-def run_paths(paths: list[Path], *, backend: Backend = "both") -> RunReport:
-    """Run every scenario file under ``paths``; malformed files count as failures."""
+def file_failure(exc: ScenarioFileError) -> ScenarioResult:
+    """The failing result that stands for a malformed scenario file (one per file)."""
+    fails = [Failure(line, msg) for line, msg in exc.problems]
+    return ScenarioResult(exc.file, None, fails[0].line, fails)
+
+
+def run_paths(
+    paths: list[Path],
+    *,
+    backend: Backend = "both",
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RunReport:
+    """Run every scenario file under ``paths``; malformed files count as failures.
+
+    ``on_progress(done, total)`` is called after each scenario (a malformed file counts
+    as one), once every file has been read.
+    """
     report = RunReport()
     rulesets = RulesetCache()
+    loaded: list[ScenarioFile | ScenarioResult] = []
     for path in find_scenario_files(paths):
         try:
-            sf = load_scenario_file(path)
+            loaded.append(load_scenario_file(path))
         except ScenarioFileError as exc:
-            fails = [Failure(line, msg) for line, msg in exc.problems]
-            report.results.append(ScenarioResult(exc.file, None, fails[0].line, fails))
-            continue
-        for scenario in sf.scenarios:
-            report.results.append(
+            loaded.append(file_failure(exc))
+    total = sum(len(x.scenarios) if isinstance(x, ScenarioFile) else 1 for x in loaded)
+    for item in loaded:
+        results: Iterable[ScenarioResult] = (
+            [item]
+            if isinstance(item, ScenarioResult)
+            else (
                 run_scenario(
-                    sf, scenario, backend=backend, rulesets=rulesets, coverage=report.coverage
+                    item, scenario, backend=backend, rulesets=rulesets, coverage=report.coverage
                 )
+                for scenario in item.scenarios
             )
+        )
+        for result in results:
+            report.results.append(result)
+            if on_progress is not None:
+                on_progress(len(report.results), total)
     return report
