@@ -13,7 +13,9 @@ Input of CONTRACT.md) and what the decision must say about it::
           fired: [nt2018.status.expired]
           records: {r1: {status: expired, publishable: false}}
 
-The same runner serves pytest (``tests/scenarios``) and ``creditrules test PATH...``.
+The same runner serves ``creditrules test PATH...`` and pytest, whose plugin
+(``creditrules.scenarios.pytest_plugin``, installed as a ``pytest11`` entry point) collects
+every scenario of every scenario file as a test item ``file.yaml::scenario name``.
 Every case is evaluated with ``backend="both"`` by default, so each scenario also
 proves that durable_rules and the reference interpreter agree.
 
@@ -39,8 +41,8 @@ Python API::
     report.coverage["cn.js.nantong@2018"]["nt2018.validity.serious"]   # (fired, not_fired)
 
 ``load_scenario_file`` parses one file (raising ``ScenarioFileError`` with
-``(line, problem)`` pairs); ``run_scenario`` runs one scenario of it (pytest uses this
-to give every scenario its own test).
+``(line, problem)`` pairs); ``run_scenario`` runs one scenario of it (the pytest plugin
+uses this to give every scenario its own test).
 """
 
 from __future__ import annotations

@@ -123,6 +123,10 @@ class RulesetCache:
             self._by_key[key] = rs
         return rs
 
+    def loaded(self) -> list[Ruleset]:
+        """Every ruleset loaded so far."""
+        return list(self._by_key.values())
+
     @staticmethod
     def _chain(ref: str, on: date) -> tuple[Path, ...]:
         folders: list[Path] = []
