@@ -460,31 +460,42 @@ def _example_cases() -> list[dict[str, Any]]:
     return [case, moved]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", [0, 1], ids=["example", "example-in-2020"])
 def test_eight_threads_get_identical_decisions(which: int) -> None:
-    case = _example_cases()[which]
+    """The soak: 8 threads × 50 evaluations (the slow run)."""
+    threads_get_identical_decisions(_example_cases()[which], threads=8, rounds=50)
+
+
+def test_two_threads_get_identical_decisions() -> None:
+    """The same check, 2 threads × 10 evaluations of the 2020 case, for the default run."""
+    threads_get_identical_decisions(_example_cases()[1], threads=2, rounds=10)
+
+
+def threads_get_identical_decisions(case: dict[str, Any], *, threads: int, rounds: int) -> None:
+    """``threads`` threads evaluating ``case`` ``rounds`` times each get the serial decision."""
     rs = creditrules.load_ruleset("cn.js.nantong", as_of=case["as_of"])
     expected = creditrules.evaluate(rs, case, backend="durable_rules").model_dump(mode="json")
     by_reference = creditrules.evaluate(rs, case, backend="reference").model_dump(mode="json")
     assert {**by_reference, "engine": None} == {**expected, "engine": None}
-    results: list[list[Any]] = [[] for _ in range(8)]
-    start = threading.Barrier(8)
+    results: list[list[Any]] = [[] for _ in range(threads)]
+    start = threading.Barrier(threads)
 
     def work(slot: int) -> None:
         start.wait()
-        for _ in range(50):
+        for _ in range(rounds):
             try:
                 d = creditrules.evaluate(rs, copy.deepcopy(case), backend="durable_rules")
                 results[slot].append(d.model_dump(mode="json"))
             except Exception as exc:  # noqa: BLE001 - collected and reported below
                 results[slot].append(f"{type(exc).__name__}: {exc}")
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for t in threads:
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for t in workers:
         t.start()
-    for t in threads:
+    for t in workers:
         t.join(timeout=300)
-    assert not any(t.is_alive() for t in threads), "a thread is still running after 300 s"
-    assert [len(r) for r in results] == [50] * 8
+    assert not any(t.is_alive() for t in workers), "a thread is still running after 300 s"
+    assert [len(r) for r in results] == [rounds] * threads
     bad = [r for slot in results for r in slot if r != expected]
-    assert not bad, f"{len(bad)} of 400 decisions differ; first: {str(bad[0])[:500]}"
+    assert not bad, f"{len(bad)} of {threads * rounds} decisions differ; first: {str(bad[0])[:500]}"
