@@ -132,3 +132,22 @@ def test_progress_is_not_drawn_when_forced_colour_is_asked(
         bar.advance()
         bar.update(2, 2)
     assert not bar.shown and piped.getvalue() == ""
+
+
+# ---------------------------------------------------------------- warnings
+
+
+def test_warning_lines_read_decision_warnings_of_either_form() -> None:
+    """Decisions gain ``warnings`` (CONTRACT additions); each is printed as
+    ``warning: <field>: <message>``, as a model or as stored JSON."""
+    from types import SimpleNamespace
+
+    from creditrules.cli.io import warning_lines
+
+    model = SimpleNamespace(
+        warnings=[SimpleNamespace(code="x", field="records[0].domain", message="未使用 / unused")]
+    )
+    stored = SimpleNamespace(warnings=[{"code": "x", "field": "as_of", "message": "m"}])
+    assert warning_lines(model) == ["records[0].domain: 未使用 / unused"]
+    assert warning_lines(stored) == ["as_of: m"]
+    assert warning_lines(SimpleNamespace()) == []
