@@ -7,10 +7,16 @@
 - ``ruleset.schema.json``: one YAML file of a ruleset folder: ``ruleset.yaml`` is a
   ``Manifest`` (which also takes every key of the other files), any other file a
   ``RulesetFile``. The schema accepts either, so editors can check every file.
-- ``decision.schema.version.json``: ``SCHEMA_VERSION`` with the sha256 of the decision
-  schema it was released with. A test fails if the schema changes while the version does
-  not; after a deliberate change, bump ``SCHEMA_VERSION`` in ``model/decision.py`` (and
-  write a CHANGELOG entry) before regenerating.
+- ``decision.schema.version.json``: ``SCHEMA_VERSION`` and ``SCHEMA_REVISION`` with the
+  sha256 of the decision schema they were released with and the fingerprint of every
+  property. A test fails if the schema changes while neither number does. After a
+  deliberate change, bump in ``model/decision.py`` before regenerating (and write a
+  CHANGELOG entry):
+
+  - ``SCHEMA_REVISION`` for an additive change (a new field, CONTRACT.md "fields may be
+    added"): decisions still say ``schema_version`` 1. The tool refuses the bump if any
+    released property is gone or changed type;
+  - ``SCHEMA_VERSION`` for a field renamed, removed or changed in meaning (**Breaking**).
 
 Run from anywhere::
 
@@ -30,7 +36,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from creditrules.model.case import Case
-from creditrules.model.decision import SCHEMA_VERSION, Decision
+from creditrules.model.decision import SCHEMA_REVISION, SCHEMA_VERSION, Decision
 from creditrules.model.ruleset import Manifest, RulesetFile
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,10 +107,67 @@ def generate() -> dict[str, str]:
     }
 
 
+_NOT_SHAPE = {"description", "title", "default", "examples"}
+
+
+def _shape(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _shape(v) for k, v in sorted(node.items()) if k not in _NOT_SHAPE}
+    if isinstance(node, list):
+        return [_shape(v) for v in node]
+    return node
+
+
+def fingerprint(decision_text: str) -> dict[str, str]:
+    """``Model.property`` → sha256 of the property's shape (its type, without the prose)."""
+    schema = json.loads(decision_text)
+    models = {"Decision": schema, **schema.get("$defs", {})}
+    out: dict[str, str] = {}
+    for name, model in sorted(models.items()):
+        for prop, node in sorted(model.get("properties", {}).items()):
+            out[f"{name}.{prop}"] = sha256(json.dumps(_shape(node), sort_keys=True))[:16]
+    return out
+
+
+def not_additive(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Released properties that are gone or changed shape."""
+    return [
+        f"{k}: {'removed' if k not in new else 'changed type'}"
+        for k, v in sorted(old.items())
+        if new.get(k) != v
+    ]
+
+
 def version_record(decision_text: str) -> str:
     """The text of decision.schema.version.json for the given decision schema."""
-    record = {"schema_version": SCHEMA_VERSION, "sha256": sha256(decision_text)}
-    return json.dumps(record, indent=2) + "\n"
+    record = {
+        "schema_version": SCHEMA_VERSION,
+        "revision": SCHEMA_REVISION,
+        "sha256": sha256(decision_text),
+        "properties": fingerprint(decision_text),
+    }
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+
+def version_problem(old: dict[str, Any], decision_text: str) -> str | None:
+    """Why the committed record does not allow this schema, or None."""
+    new_hash = sha256(decision_text)
+    same = (old.get("schema_version"), old.get("revision", 1)) == (SCHEMA_VERSION, SCHEMA_REVISION)
+    if same and old.get("sha256") != new_hash:
+        return (
+            f"the decision schema changed but SCHEMA_VERSION {SCHEMA_VERSION} and SCHEMA_REVISION "
+            f"{SCHEMA_REVISION} did not: bump SCHEMA_REVISION in src/creditrules/model/decision.py "
+            "for an added field, or SCHEMA_VERSION (and a **Breaking** CHANGELOG entry) if a field "
+            "was renamed, removed or changed meaning"
+        )
+    if old.get("schema_version") == SCHEMA_VERSION and not same:
+        lost = not_additive(old.get("properties", {}), fingerprint(decision_text))
+        if lost:
+            return (
+                f"SCHEMA_REVISION was bumped but the change is not additive ({'; '.join(lost)}): "
+                "bump SCHEMA_VERSION instead, with a **Breaking** CHANGELOG entry"
+            )
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,14 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     version_path = OUT / VERSION_FILE
     if version_path.is_file():
         old = json.loads(version_path.read_text(encoding="utf-8"))
-        new_hash = sha256(files["decision.schema.json"])
-        if old.get("schema_version") == SCHEMA_VERSION and old.get("sha256") != new_hash:
-            print(
-                f"the decision schema changed but SCHEMA_VERSION is still {SCHEMA_VERSION}: "
-                "bump it in src/creditrules/model/decision.py (and note it in CHANGELOG.md "
-                "as **Breaking** if a field was renamed, removed or changed meaning)",
-                file=sys.stderr,
-            )
+        problem = version_problem(old, files["decision.schema.json"])
+        if problem:
+            print(problem, file=sys.stderr)
             return 1
     files[VERSION_FILE] = version_record(files["decision.schema.json"])
 

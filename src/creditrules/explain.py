@@ -185,6 +185,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "none": "无",
         "routes": "修复途径",
         "objection": "异议处理中（不影响公示与应用）",
+        "warnings": "输入警告",
     },
     "en": {
         "title": "Credit decision explained",
@@ -219,6 +220,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "none": "none",
         "routes": "repair routes",
         "objection": "under objection (still published and used)",
+        "warnings": "Input warnings",
     },
 }
 
@@ -257,9 +259,11 @@ def explain(
         f"{L['ruleset']}: {rs['id']}@{rs['version']} ({rs['sha256'][:12]})",
         f"{L['as_of']}: {d['as_of']}",
         f"{L['subject']}: {d['subject']['id']} ({_term(d['subject']['type'], lang)})",
-        "",
-        f"## {L['records']}",
     ]
+    if d.get("warnings"):
+        lines += ["", f"## {L['warnings']}"]
+        lines += [f"- {w['field']}: {w[lang]} [{w['code']}]" for w in d["warnings"]]
+    lines += ["", f"## {L['records']}"]
     for r in d["records"]:
         pub = r["publication"]
         rep = r["repair"]

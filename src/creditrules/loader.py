@@ -32,6 +32,7 @@ from creditrules.model.ruleset import (
     Parameter,
     Rule,
     RulesetFile,
+    Vocabulary,
 )
 from creditrules.source import Loaded, PathKey, SourceMap, load_yaml_file
 
@@ -69,6 +70,8 @@ class Ruleset:
     forbidden_fields: list[ForbiddenField] = field(default_factory=list)
     lists: dict[str, ListDefinition] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
+    vocabularies: list[Vocabulary] = field(default_factory=list)
+    _vocabulary: Vocabulary | None = field(default=None, repr=False, compare=False)
     where: dict[tuple[str, str], Located] = field(default_factory=dict)
 
     @property
@@ -118,6 +121,22 @@ class Ruleset:
         out = dict(self.parent.all_lists()) if self.parent else {}
         out.update(self.lists)
         return out
+
+    def vocabulary(self) -> Vocabulary:
+        """The input vocabularies in force: the parent's, with this version's values added
+        (a value restated by id replaces the parent's)."""
+        if self._vocabulary is not None:
+            return self._vocabulary
+        merged: dict[str, dict[str, Any]] = {k: {} for k in Vocabulary.model_fields}
+        if self.parent is not None:
+            base = self.parent.vocabulary()
+            for k in merged:
+                merged[k].update({v.id: v for v in getattr(base, k)})
+        for voc in self.vocabularies:
+            for k in merged:
+                merged[k].update({v.id: v for v in getattr(voc, k)})
+        self._vocabulary = Vocabulary(**{k: list(v.values()) for k, v in merged.items()})
+        return self._vocabulary
 
     def all_parameters(self) -> dict[str, Parameter]:
         """Parameters by name; a child's value replaces its parent's (that is how they are configured)."""
@@ -283,12 +302,19 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
     digest = hashlib.sha256(content_hash(folder).encode())
     for inc in manifest.includes:
         # An included version's files are carried on as if written here (its manifest is not).
-        other = (folder / inc).resolve()
-        if not (other / MANIFEST).is_file():
+        # A folder without a manifest (such as the shared vocabulary) may be included too.
+        # ``bundled:PATH`` names a folder of the rulesets shipped with the package, so a copy
+        # of a ruleset folder elsewhere still finds it.
+        other = (
+            (bundled_root() / inc.removeprefix("bundled:")).resolve()
+            if inc.startswith("bundled:")
+            else (folder / inc).resolve()
+        )
+        if not other.is_dir():
             diags.append(
                 Diagnostic(
                     "CR308",
-                    f"includes '{inc}', which is not a ruleset folder",
+                    f"includes '{inc}', which is not a folder",
                     _manifest_span(folder, "includes"),
                 )
             )
@@ -343,6 +369,8 @@ def read_folder(folder: Path) -> tuple[Ruleset | None, list[Diagnostic]]:
                 rs.parameters,
                 Located(smap, ("parameters", i)),
             )
+        if part.vocabulary is not None:
+            rs.vocabularies.append(part.vocabulary)
         for i, f in enumerate(part.forbidden_fields):
             rs.where[("forbidden", f.name)] = Located(smap, ("forbidden_fields", i))
             rs.forbidden_fields.append(f)

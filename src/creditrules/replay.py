@@ -155,6 +155,10 @@ def replay(
         )
     except CreditRulesError as exc:
         return ReplayReport("cannot_replay", ruleset=rs.ref, message=f"re-evaluation failed: {exc}")
+    if not isinstance(decision, Decision) and "warnings" not in decision:
+        # Made before decisions carried warnings: there is nothing stored to compare.
+        stored.pop("warnings", None)
+        again.pop("warnings", None)
     again["input_sha256"] = stored["input_sha256"]
     again["decision_id"] = sha256_of({"input": stored["input_sha256"], "ruleset": rs.sha256})
     differences = diff(stored, again)

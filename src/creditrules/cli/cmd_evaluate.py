@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from creditrules import api
 from creditrules.cli.io import date_arg, print_warnings, read_data, warning_lines
 from creditrules.cli.parser import Subparsers, add_backend_option, add_command, bi, default_line
 from creditrules.errors import InputError
-from creditrules.loader import Ruleset
-from creditrules.model.decision import Decision
 
 
 def register(sub: Subparsers) -> None:
@@ -90,19 +88,6 @@ def _complete_ruleset(**_: Any) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
-def version_warning(rs: Ruleset, as_of: date) -> str | None:
-    """``--ruleset: ...`` when the version evaluated was not in force on ``as_of``."""
-    m = rs.manifest
-    if m.effective_from <= as_of and (m.effective_to is None or as_of < m.effective_to):
-        return None
-    last = str(m.effective_to - timedelta(days=1)) if m.effective_to else "now"
-    last_zh = "今" if m.effective_to is None else last
-    return (
-        f"--ruleset: {rs.ref} 在 {as_of} 未施行（施行期间 {m.effective_from} 至 {last_zh}） / "
-        f"{rs.ref} was not in force on {as_of} (in force {m.effective_from} to {last})"
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     """Load the ruleset in force on the case's date (or the one named) and evaluate."""
     case = read_data(args.input, "--input")
@@ -115,11 +100,6 @@ def run(args: argparse.Namespace) -> int:
     rs = api.load_ruleset(args.ruleset, as_of=as_of)
     decision = api.evaluate(rs, case, as_of=args.as_of, backend=args.backend)
     warnings = warning_lines(decision)
-    if "warnings" not in Decision.model_fields:
-        # Until decisions carry their own warnings, the CLI says what the CONTRACT's
-        # warnings will: a named version that was not in force on the case's date.
-        own = version_warning(rs, date.fromisoformat(decision.as_of))
-        warnings += [own] if own else []
     if args.format == "text":
         print(api.explain(decision, lang=args.lang), end="")
     else:

@@ -10,17 +10,20 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from datetime import date
 from typing import Any, Literal
 
+from dateutil.relativedelta import relativedelta
 from pydantic import ValidationError
 
-from creditrules.calendar import parse_duration
+from creditrules.calendar import Duration, parse_duration
 from creditrules.errors import InputError
 from creditrules.identifiers import identifier_problem as _identifier_problem
 from creditrules.identifiers import mask_identifier, mask_person_name
 from creditrules.loader import Ruleset
 from creditrules.model.case import Basis, Case, Event, ListEntry, Record, Representative, Subject
+from creditrules.model.ruleset import ListVocab
 
 _KNOWN_KEYS = {
     name
@@ -108,7 +111,8 @@ def check_case(case: Case, rs: Ruleset, *, allow_masked: bool = False) -> None:
             f"{rs.all_documents()[c.document].number or c.document} {c.article}" for c in f.cites
         )
         for name in [f.name, *f.aliases]:
-            forbidden[name.lower()] = (f.title, cite)
+            forbidden[normal_name(name)] = (f.title, cite)
+    lists = {lv.id: lv for lv in rs.vocabulary().lists}
     seen: dict[str, int] = {}
     for i, rec in enumerate(case.records):
         if rec.id in seen:
@@ -119,22 +123,16 @@ def check_case(case: Case, rs: Ruleset, *, allow_masked: bool = False) -> None:
                 )
             )
         seen.setdefault(rec.id, i)
-        for name in rec.fields:
-            hit = forbidden.get(name.lower())
+        for fpath in _field_keys(rec.fields, f"records[{i}].fields"):
+            hit = forbidden.get(normal_name(fpath.rsplit(".", 1)[-1]))
             if hit:
-                problems.append(
-                    (f"records[{i}].fields.{name}", f"{hit[0]} may not be collected ({hit[1]})")
-                )
+                problems.append((fpath, f"{hit[0]} may not be collected ({hit[1]})"))
         for fname in ("determined_on", "published_on", "corrected_on", "obligations_performed_on"):
             d = getattr(rec, fname)
             if d is not None and d > case.as_of:
                 problems.append((f"records[{i}].{fname}", f"{d} is after as_of {case.as_of}"))
         if rec.list is not None:
-            if rec.list.term is not None:
-                try:
-                    parse_duration(rec.list.term)
-                except ValueError as exc:
-                    problems.append((f"records[{i}].list.term", str(exc)))
+            problems += _list_problems(rec, i, lists)
             if rec.list.listed_on > case.as_of:
                 problems.append(
                     (
@@ -156,6 +154,107 @@ def check_case(case: Case, rs: Ruleset, *, allow_masked: bool = False) -> None:
             problems.append((f"events[{i}].on", f"{ev.on} is after as_of {case.as_of}"))
     if problems:
         raise InputError(problems)
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def normal_name(name: str) -> str:
+    """A data item's name as compared with forbidden names: ``Blood-Type``, ``bloodType``
+    and ``blood type`` are all ``blood_type``."""
+    snake = _CAMEL.sub("_", name.strip())
+    return re.sub(r"[\s\-./]+", "_", snake).strip("_").lower()
+
+
+def _field_keys(value: object, path: str) -> list[str]:
+    """Every key of ``fields``, nested mappings included, as a field path."""
+    out: list[str] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            sub = f"{path}.{k}"
+            out += [sub, *_field_keys(v, sub)]
+    elif isinstance(value, list):
+        for j, v in enumerate(value):
+            out += _field_keys(v, f"{path}[{j}]")
+    return out
+
+
+def _calendar_end(start: date, d: Duration) -> date:
+    return start + relativedelta(years=d.years, months=d.months, weeks=d.weeks, days=d.days)
+
+
+def _list_problems(rec: Record, i: int, lists: dict[str, ListVocab]) -> list[tuple[str, str]]:
+    """A list entry against the vocabulary of its list: the records it may sit on, its
+    grounds, and the terms its law allows."""
+    entry = rec.list
+    assert entry is not None
+    at = f"records[{i}].list"
+    lv = lists.get(entry.id)
+    if lv is None:
+        close = difflib.get_close_matches(entry.id, sorted(lists), n=1, cutoff=0.6)
+        return [
+            (
+                f"{at}.id",
+                f"'{entry.id}' is not a list of this ruleset's vocabulary"
+                + (f"; did you mean '{close[0]}'?" if close else ""),
+            )
+        ]
+    out: list[tuple[str, str]] = []
+    if rec.category not in lv.categories:
+        out.append(
+            (
+                f"{at}.id",
+                f"{lv.title} ({lv.id}) may sit only on {' or '.join(lv.categories)} records; "
+                f"this record is {rec.category} (records[{i}].category)",
+            )
+        )
+    ground = None
+    if entry.ground is not None:
+        grounds = {g.id: g for g in lv.grounds}
+        ground = grounds.get(entry.ground)
+        if not grounds:
+            out.append((f"{at}.ground", f"{lv.title} ({lv.id}) has no grounds (列入事由) to give"))
+        elif ground is None:
+            close = difflib.get_close_matches(entry.ground, sorted(grounds), n=1, cutoff=0.6)
+            out.append(
+                (
+                    f"{at}.ground",
+                    f"'{entry.ground}' is not a ground of {lv.title} ({lv.source or lv.id}); "
+                    + (
+                        f"did you mean '{close[0]}'?" if close else f"grounds: {', '.join(grounds)}"
+                    ),
+                )
+            )
+    if entry.term is None:
+        return out
+    try:
+        term = parse_duration(entry.term)
+    except ValueError as exc:
+        return out + [(f"{at}.term", str(exc))]
+    if ground is not None and ground.no_term:
+        out.append(
+            (
+                f"{at}.term",
+                f"the law sets no term for ground '{ground.id}' ({ground.source or lv.title}); "
+                "leave list.term null",
+            )
+        )
+    elif lv.term is not None:
+        if term.kind != "calendar":
+            return out + [(f"{at}.term", f"'{entry.term}' is not a calendar term such as P2Y")]
+        end = _calendar_end(entry.listed_on, term)
+        low = lv.term.min and _calendar_end(entry.listed_on, parse_duration(lv.term.min))
+        high = lv.term.max and _calendar_end(entry.listed_on, parse_duration(lv.term.max))
+        if (low and end < low) or (high and end > high):
+            bounds = f"{lv.term.min or '—'} to {lv.term.max or '—'}"
+            out.append(
+                (
+                    f"{at}.term",
+                    f"{entry.term} is outside the terms the law allows for {lv.title}, "
+                    f"{bounds} ({lv.term.source})",
+                )
+            )
+    return out
 
 
 def canonical(case: Case) -> dict[str, Any]:

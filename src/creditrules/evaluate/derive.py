@@ -44,21 +44,29 @@ class Context:
 
 def record_history(ctx: Context) -> None:
     """same_type_since_correction: a record of the same behaviour determined within one year
-    after this record's correction (通政发〔2018〕25号 第三十四条(二))."""
+    after this record's correction (通政发〔2018〕25号 第三十四条(二)).
+
+    Unknown (null) where it cannot be established: the corrected record has no behaviour, or
+    another negative record determined in that year has none and could be of the same type.
+    Null is never "no same-type act"; the ruleset says what an unknown answer means.
+    """
     recs = ctx.case.records
     for fact, rec in zip(ctx.records(), recs, strict=True):
-        if rec.corrected_on is None or not rec.behavior:
-            fact["same_type_since_correction"] = None if rec.corrected_on is None else False
+        if rec.corrected_on is None:
+            fact["same_type_since_correction"] = None
             continue
         until = add_duration(rec.corrected_on, _ONE_YEAR, ctx.cal)
-        fact["same_type_since_correction"] = any(
-            o.id != rec.id
-            and o.behavior == rec.behavior
+        within = [
+            o
+            for o in recs
+            if o.id != rec.id
             and o.category == "negative"
             and o.determined_on is not None
             and rec.corrected_on < o.determined_on <= until
-            for o in recs
-        )
+        ]
+        same = bool(rec.behavior) and any(o.behavior == rec.behavior for o in within)
+        unknown = not rec.behavior or any(not o.behavior for o in within)
+        fact["same_type_since_correction"] = True if same else (None if unknown else False)
 
 
 def record_payment(ctx: Context) -> None:

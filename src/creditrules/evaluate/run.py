@@ -20,6 +20,7 @@ from creditrules.evaluate.case_input import check_case, parse_case
 from creditrules.evaluate.conclude import Claim, Resolution, resolve
 from creditrules.evaluate.derive import DERIVATION_FUNCS, Context
 from creditrules.evaluate.facts import Fact, build
+from creditrules.evaluate.input_use import input_warnings
 from creditrules.evaluate.state import EvalState, _d
 from creditrules.loader import Ruleset
 from creditrules.model.decision import (
@@ -340,7 +341,9 @@ def evaluate(
     _list_entries(st)
     _measure_entries(st)
     _deadlines(st)
-    return assemble(st, plan, backend)
+    decision = assemble(st, plan, backend)
+    decision.warnings = input_warnings(parsed, rs)
+    return decision
 
 
 __all__ = ["BACKENDS", "Backend", "evaluate", "plan_for"]

@@ -12,6 +12,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
+#: Additive revisions within ``SCHEMA_VERSION`` (CONTRACT.md: fields may be added under v1).
+#: Bump it for an added field; a renamed, removed or retyped field needs ``SCHEMA_VERSION`` 2.
+#: 2: ``warnings``.
+SCHEMA_REVISION = 2
 
 
 class _Out(BaseModel):
@@ -132,6 +136,17 @@ class TraceEntry(_Out):
     basis: list[CitationOut]
 
 
+class WarningOut(_Out):
+    """An input value the decision did not rest on as given (CONTRACT.md, additions to v1):
+    a value no rule read, free text a conclusion depends on, a version not in force."""
+
+    code: str = Field(description="stable code, e.g. W101 (docs/bad-input.md)")
+    field: str = Field(description="the input's field path, e.g. records[0].domain")
+    message: str = Field(description="中文 / English, as the CLI prints it")
+    zh: str = Field(description="the message in Chinese")
+    en: str = Field(description="the message in English")
+
+
 class Decision(_Out):
     schema_version: int = SCHEMA_VERSION
     decision_id: str
@@ -147,6 +162,9 @@ class Decision(_Out):
     deadlines: list[DeadlineOut]
     grade: GradeOut | None
     trace: list[TraceEntry]
+    warnings: list[WarningOut] = Field(
+        default_factory=list, description="empty when every input value was used as given"
+    )
     input: dict[str, Any] = Field(
         description="the canonical input, kept so the decision can be replayed"
     )

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from creditrules.model.vocab import (
+    Category,
     DeadlineProcedure,
     ListId,
     Matter,
@@ -401,6 +402,66 @@ class ForbiddenField(Strict):
     cites: list[Citation] = Field(default_factory=list)
 
 
+class VocabTerm(Strict):
+    """One value of an input vocabulary (a matter, a domain, a behaviour), with its Chinese name."""
+
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1, description="中文名称")
+    title_en: str | None = None
+    source: str | None = Field(
+        default=None, description="where the law names it, e.g. 最高法《…》第一条（一）"
+    )
+
+
+class ListGround(VocabTerm):
+    """A ground on which a list entry may be made (列入事由)."""
+
+    no_term: bool = Field(
+        default=False,
+        description="the law sets no fixed term for this ground: a list.term given with it is refused",
+    )
+
+
+class TermBounds(Strict):
+    """The terms the list's law allows (e.g. 2 years, extended by 1 to 3: P2Y to P5Y)."""
+
+    min: str | None = None
+    max: str | None = None
+    source: str = Field(min_length=1, description="the article that sets the bounds")
+
+
+class ListVocab(VocabTerm):
+    """A list a case's records may carry, and what may carry it."""
+
+    categories: list[Category] = Field(
+        min_length=1, description="record categories an entry of this list may sit on"
+    )
+    grounds: list[ListGround] = Field(
+        default_factory=list,
+        description="the grounds of the list's law; when given, any other ground is refused",
+    )
+    term: TermBounds | None = Field(
+        default=None, description="bounds of list.term set by the list's law"
+    )
+    attention: bool = Field(
+        default=False,
+        description="a key-attention list: entries open a key-attention window "
+        "(during_key_attention) and are counted by distinct domain (key_attention_domains)",
+    )
+
+
+class Vocabulary(Strict):
+    """Input vocabularies the ruleset reads: lists, matters, domains, behaviours.
+
+    A child ruleset adds values (or restates one by id); nothing here is a closed enum in code.
+    """
+
+    lists: list[ListVocab] = Field(default_factory=list)
+    matters: list[VocabTerm] = Field(default_factory=list)
+    domains: list[VocabTerm] = Field(default_factory=list)
+    behaviors: list[VocabTerm] = Field(default_factory=list)
+
+
 class HolidayScheduleSpec(Strict):
     """A year's statutory holiday schedule announced by the State Council."""
 
@@ -438,6 +499,7 @@ class RulesetFile(Strict):
     forbidden_fields: list[ForbiddenField] = Field(default_factory=list)
     lists: list[ListDefinition] = Field(default_factory=list)
     parameters: list[Parameter] = Field(default_factory=list)
+    vocabulary: Vocabulary | None = None
 
 
 class Manifest(RulesetFile):
@@ -455,7 +517,8 @@ class Manifest(RulesetFile):
     extends: str | None = Field(default=None, description="parent ruleset, id or id@version")
     includes: list[str] = Field(
         default_factory=list,
-        description="other version folders (relative paths) whose files this version carries on",
+        description="other folders whose files this version carries on: relative paths, or "
+        "bundled:PATH for a folder of the bundled rulesets (bundled:cn/vocabulary)",
     )
     law_date: Literal["as_of"] = Field(
         default="as_of", description="which date selects the version in force"
