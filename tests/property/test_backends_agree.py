@@ -429,7 +429,6 @@ LIST_IDS = (
     "wages.arrears",
     "safety.serious",
 )
-GROUNDS = ("evasion", "able_but_refuses", "other_serious", None)
 DOMAINS = ("tax", "environment", "food_safety", "procurement", "wages", None)
 BEHAVIORS = ("tax.major_violation", "wages.arrears", "fraud", None)
 DISCLOSURES = ("public", "government_shared", "authorised_query", None)
@@ -536,6 +535,33 @@ def subjects(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+#: What the shared vocabulary (rulesets/cn/vocabulary) accepts: the lists each category may
+#: carry, each list's grounds and the terms its law allows. Other entries are bad input.
+LISTS_BY_CATEGORY = {
+    "negative": tuple(i for i in LIST_IDS if i != "redlist"),
+    "positive": ("redlist",),
+    "other": ("key_attention",),
+}
+GROUNDS_BY_LIST = {
+    "court.dishonest_debtor": ("able_but_refuses", "evades_enforcement", None),
+    "tax.major_violation": ("evasion", "other_serious", None),
+}
+TERMS_BY_LIST = {"court.dishonest_debtor": (None, "P2Y", "P3Y", "P5Y")}
+
+
+@st.composite
+def list_entries(draw: st.DrawFn, category: str, day: st.SearchStrategy[date]) -> dict[str, Any]:
+    lid = draw(st.sampled_from(LISTS_BY_CATEGORY[category]))
+    ground = draw(st.sampled_from(GROUNDS_BY_LIST.get(lid, (None,))))
+    terms = TERMS_BY_LIST.get(lid, (None, "P1Y", "P2Y", "P6M", "P3Y"))
+    return {
+        "id": lid,
+        "listed_on": draw(day).isoformat(),
+        "term": None if ground == "able_but_refuses" else draw(st.sampled_from(terms)),
+        "ground": ground,
+    }
+
+
 @st.composite
 def records(draw: st.DrawFn, i: int, as_of: date) -> dict[str, Any]:
     day = _dates_until(as_of)
@@ -555,18 +581,7 @@ def records(draw: st.DrawFn, i: int, as_of: date) -> dict[str, Any]:
             )
         )
     )
-    lst = draw(
-        _opt(
-            st.fixed_dictionaries(
-                {
-                    "id": st.sampled_from(LIST_IDS),
-                    "listed_on": day.map(date.isoformat),
-                    "term": st.sampled_from([None, "P1Y", "P2Y", "P6M", "P3Y"]),
-                    "ground": st.sampled_from(GROUNDS),
-                }
-            )
-        )
-    )
+    lst = draw(_opt(list_entries(category, day))) if category in LISTS_BY_CATEGORY else None
     return {
         "id": f"r{i}",
         "category": category,
