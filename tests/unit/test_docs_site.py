@@ -45,7 +45,10 @@ def test_committed_references_are_generated(gen: ModuleType) -> None:
 
 def test_case_reference_names_every_value_in_chinese(gen: ModuleType) -> None:
     text = (DOCS / "zh" / "reference" / "case-input.md").read_text(encoding="utf-8")
-    for value, name in [("admin_penalty", "行政处罚决定"), ("court.dishonest_debtor", "失信被执行人名单")]:
+    for value, name in [
+        ("admin_penalty", "行政处罚决定"),
+        ("court.dishonest_debtor", "失信被执行人名单"),
+    ]:
         assert f"`{value}` {name}" in text
     # Free-text fields list the values the bundled rules read.
     assert "`food_safety`" in text and "`able_but_refuses`" in text
