@@ -255,7 +255,16 @@ def _cites(basis: list[dict[str, Any]], indent: str, lang: Lang = "zh") -> list[
 def explain(
     decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules: bool = False
 ) -> str:
-    """A plain-text account of a decision and the law behind each conclusion."""
+    """A plain-text account of a decision and the law behind each conclusion.
+
+    Args:
+        decision: a Decision or its JSON document.
+        lang: ``zh`` (the default) or ``en``.
+        all_rules: show every rule considered, not only those that fired.
+
+    Returns:
+        The text ``creditrules explain`` prints.
+    """
     d = (
         decision.model_dump(mode="json", by_alias=True)
         if isinstance(decision, Decision)

@@ -142,6 +142,13 @@ class TraceEntry(_Out):
 
 
 class Decision(_Out):
+    """The answer to one case: every conclusion with the articles of law it rests on.
+
+    ``model_dump(mode="json", by_alias=True)`` gives the JSON document that
+    ``creditrules evaluate`` prints; its fields are described in the Decision reference
+    (docs/zh/reference/decision.md, docs/en/reference/decision.md).
+    """
+
     schema_version: int = SCHEMA_VERSION
     decision_id: str
     as_of: str
