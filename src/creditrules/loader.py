@@ -73,14 +73,17 @@ class Ruleset:
 
     @property
     def id(self) -> str:
+        """The ruleset's dotted id, e.g. ``cn.js.nantong``."""
         return self.manifest.id
 
     @property
     def version(self) -> str:
+        """The version, e.g. ``2018``."""
         return self.manifest.version
 
     @property
     def ref(self) -> str:
+        """``id@version``, the form the command line and scenario files use."""
         return f"{self.id}@{self.version}"
 
     @property
@@ -149,6 +152,7 @@ class Ruleset:
         return self.parent.locate(kind, key) if self.parent else None
 
     def in_force(self, on: date) -> bool:
+        """Whether this version is in force on the given day (``effective_to`` excluded)."""
         m = self.manifest
         return m.effective_from <= on and (m.effective_to is None or on < m.effective_to)
 
