@@ -59,8 +59,12 @@ def documents(implements: dict[str, list[str]] | None = None) -> list[dict[str, 
         if implements and key in implements:
             doc["implements"] = implements[key]
         doc["articles"] = [
-            {"id": "第一条", "text": "为了规范社会信用体系建设,制定本文件。"},
-            {"id": "第二条", "text": "信用主体对列入名单有异议的,可以依法申请复核。"},
+            {"id": "第一条", "kind": "quote", "text": "为了规范社会信用体系建设,制定本文件。"},
+            {
+                "id": "第二条",
+                "kind": "quote",
+                "text": "信用主体对列入名单有异议的,可以依法申请复核。",
+            },
         ]
         out.append(doc)
     return out

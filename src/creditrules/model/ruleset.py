@@ -64,13 +64,42 @@ DocumentLevel = Literal[
 ]
 
 
+ArticleKind = Literal["quote", "summary"]
+
+#: What an article may be cited for: the kinds of conclusion it can support (CR602).
+Topic = Literal[
+    "period",  # a validity, publication or list term, or a waiting period
+    "deadline",  # a time limit of a procedure
+    "list",  # entry on, or removal from, a list
+    "measure",  # a sanction, incentive or management measure
+    "matter",  # the answer for a matter (procurement, bidding, …)
+    "repair",  # conditions, routes and bars of repair or early removal
+    "status",  # whether information is published, used, expired, corrected
+    "classification",  # the class (severity) of information
+    "grade",  # a credit grade
+]
+
+
 class Article(Strict):
-    """One citable unit of an instrument, with its quoted Chinese text."""
+    """One citable unit of an instrument, in Chinese, saying whether it quotes or summarises."""
 
     id: str = Field(
         min_length=1, description="As written in the instrument: 第三十条, 第十二条（九）, （七）"
     )
-    text: str = Field(min_length=1, description="The quoted text of the article or clause")
+    text: str = Field(
+        min_length=1, description="The article or clause in Chinese: quoted, or summarised"
+    )
+    kind: ArticleKind = Field(
+        description="quote: the instrument's own words (fragments joined by …); summary: the project's Chinese summary of the article"
+    )
+    unverified: str | None = Field(
+        default=None,
+        description="why the article's number or wording could not be verified; shown with every citation of it",
+    )
+    decides: list[Topic] = Field(
+        default_factory=list,
+        description="what the article decides, where its text does not say so in words the support check reads (CR602)",
+    )
 
 
 class Document(Strict):
@@ -78,6 +107,10 @@ class Document(Strict):
 
     key: str = Field(description="Short key that citations use, e.g. nt2018.measures")
     number: str | None = Field(default=None, description="文号, e.g. 通政发〔2018〕25号")
+    no_number_reason: str | None = Field(
+        default=None,
+        description="why the document is cited without a 文号 (required when number is null, CR603)",
+    )
     title: str
     issuer: str
     level: DocumentLevel
