@@ -87,7 +87,9 @@ def test_guide_files_are_the_example_files(guide: Path) -> None:
     assert len(files) == 6
     for rel, block in files:
         actual = (EXAMPLES / rel).read_text(encoding="utf-8").rstrip("\n")
-        assert block == actual, f"{guide.name}: the block of {rel} differs from the file"
+        assert block == actual, (
+            f"{guide.name}: the block of {rel} differs: run python tools/sync_guide.py"
+        )
 
 
 @pytest.mark.parametrize("guide", GUIDES, ids=["zh", "en"])
@@ -100,7 +102,8 @@ def test_guide_diagnostics_are_what_validate_prints(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     shown = {p: b for kind, p, b in _blocks(guide) if kind in ("输出", "output")}
-    assert shown[code] == _validate_output(tmp_path, monkeypatch, capsys, EDITS[code])
+    actual = _validate_output(tmp_path, monkeypatch, capsys, EDITS[code])
+    assert shown[code] == actual, f"{guide.name}: {code} differs: run python tools/sync_guide.py"
 
 
 @pytest.mark.parametrize("guide", GUIDES, ids=["zh", "en"])
