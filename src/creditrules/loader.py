@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from creditrules.diagnostics import Diagnostic, Span
 from creditrules.errors import RulesetNotFoundError
+from creditrules.model.rank import Ranking, hierarchy
 from creditrules.model.ruleset import (
     Attribute,
     Document,
@@ -70,6 +71,7 @@ class Ruleset:
     lists: dict[str, ListDefinition] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
     where: dict[tuple[str, str], Located] = field(default_factory=dict)
+    _ranking: Ranking | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -142,6 +144,27 @@ class Ruleset:
         out = dict(self.parent.precedence()) if self.parent else {}
         out.update(self.manifest.precedence)
         return out
+
+    def ranking(self) -> Ranking:
+        """The rank of every rule (its instrument's) and what it yields or defers to."""
+        if self._ranking is None:
+            docs = self.all_documents()
+            ranks: dict[str, str | None] = {}
+            yields: dict[str, frozenset[str]] = {}
+            defers: dict[str, frozenset[str] | None] = {}
+            for r in self.all_rules():
+                first = next((docs[c.document] for c in r.cites if c.document in docs), None)
+                ranks[r.id] = first.rank if first else None
+                ys: set[str] = set()
+                for c in r.cites:
+                    doc = docs.get(c.document)
+                    for a in doc.articles if doc else []:
+                        if a.id == c.article:
+                            ys.update(a.yields_to)
+                yields[r.id] = frozenset(ys)
+                defers[r.id] = frozenset(r.defers.to) if r.defers else None
+            self._ranking = Ranking(ranks, yields, defers, hierarchy())
+        return self._ranking
 
     def all_notes(self) -> list[Note]:
         return (self.parent.all_notes() if self.parent else []) + self.notes
