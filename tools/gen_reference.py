@@ -47,6 +47,11 @@ Lang = Literal["zh", "en"]
 # Chinese names of the coded values that the explanation does not name (it names lists,
 # matters, subject types, roles, repair findings and deadline procedures).
 NAMES: dict[str, str] = {
+    # warning codes
+    "W101": "规则未读取的值",
+    "W102": "结论依赖的自由文本",
+    "W103": "评估日期未施行的版本",
+    "W104": "无法认定纠正后未再发生同类失信行为",
     # category
     "basic": "基础信息",
     "positive": "正面信息（守信信息）",
@@ -520,6 +525,26 @@ DECISION: dict[str, Doc] = {
     ),
     "trace[].overridden_by": Doc("胜过本规则的规则。", "The rules that won over this one.", []),
     "trace[].basis": Doc(CITATION[1], CITATION[2]),
+    "warnings": Doc(
+        "输入警告：规则未读取的值、结论依赖的自由文本、评估日期未施行的版本（见 bad-input.md）；没有时为空列表。",
+        "Input warnings: values no rule read, free text a conclusion depends on, a version not "
+        "in force on as_of (see bad-input.md); empty when there are none.",
+        [],
+    ),
+    "warnings[].code": Doc(
+        "稳定的警告代码。",
+        "The stable warning code.",
+        "W101",
+        values=("W101", "W102", "W103", "W104"),
+    ),
+    "warnings[].field": Doc("输入中的字段路径。", "The input's field path.", "records[0].domain"),
+    "warnings[].message": Doc(
+        "中文 / 英文说明（命令行打印的形式）。",
+        "Chinese / English message, as the CLI prints it.",
+        "… / …",
+    ),
+    "warnings[].zh": Doc("中文说明。", "The message in Chinese."),
+    "warnings[].en": Doc("英文说明。", "The message in English."),
     "input": Doc(
         "规范化的输入，供重放。", "The canonical input, kept so the decision can be replayed."
     ),

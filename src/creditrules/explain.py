@@ -75,6 +75,7 @@ _ZH_TERMS: dict[str, str] = {
     "not_corrected": "尚未纠正失信行为",
     "one_year_since_correction": "自纠正之日起未满1年",
     "same_type_recurred": "纠正后1年内再次发生同类失信行为",
+    "same_type_not_established": "未能认定纠正后1年内未再发生同类失信行为（缺少失信行为类别）",
     "no_pledge": "未作出信用承诺",
     "outside_validity": "已不在失信信息使用期限内",
     "already_repaired": "已修复",

@@ -26,6 +26,12 @@ def ruleset(tmp_path: Path, matter_rule: bool) -> Path:
     folder = tmp_path / "rs"
     shutil.copytree(FIXTURE, folder)
     (folder / "expected.txt").unlink()
+    # Evaluated, so it reads the shared input vocabulary (its list ids and matters).
+    manifest = folder / "ruleset.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + 'includes: ["bundled:cn/vocabulary"]\n',
+        encoding="utf-8",
+    )
     rules = (folder / "rules.yaml").read_text(encoding="utf-8")
     if not matter_rule:
         rules = rules[: rules.index("  - id: t.matter.procurement")]
