@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from creditrules import log as decision_log
 from creditrules.compile import durable
 from creditrules.compile.ir import check_budget, stratify
 from creditrules.diagnostics import Diagnostic, Span, finalize
-from creditrules.errors import RulesetError
+from creditrules.errors import InputError, RulesetError
 from creditrules.evaluate import evaluate as _evaluate
 from creditrules.evaluate.run import Backend
 from creditrules.explain import explain
@@ -23,6 +24,8 @@ from creditrules.loader import (
     discover,
     load,
 )
+from creditrules.log import DecisionLog
+from creditrules.log.entry import decided_at_text
 from creditrules.model.decision import Decision
 from creditrules.replay import ReplayReport
 from creditrules.replay import replay as _replay
@@ -86,15 +89,37 @@ def evaluate(
     *,
     as_of: str | date | None = None,
     backend: Backend = "durable_rules",
+    log: str | Path | DecisionLog | None = None,
+    decided_at: datetime | str | None = None,
+    entry_id: str | None = None,
 ) -> Decision:
-    """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision."""
+    """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision.
+
+    With ``log`` (a path, ``sqlite:///PATH``, ``postgresql://…`` or an open
+    ``creditrules.log.DecisionLog``) the decision is also appended to that decision log,
+    as made at ``decided_at`` (required with ``log``: the caller's time, ISO 8601 with
+    its UTC offset, or an aware ``datetime``), under ``entry_id`` (a random UUID when not
+    given; ``creditrules.log.append`` returns the whole entry).
+    """
+    if log is None and (decided_at is not None or entry_id is not None):
+        given = "decided_at" if decided_at is not None else "entry_id"
+        raise InputError([(given, "applies only with log=: nothing would record it")])
+    if log is not None:
+        if decided_at is None:
+            raise InputError(
+                [("decided_at", "required with log=: the caller's time of the decision")]
+            )
+        decided_at_text(decided_at)
     when = _date(as_of)
     if isinstance(rs, str):
         case_date = when or _date(
             case.get("as_of") if isinstance(case, dict) else getattr(case, "as_of", None)
         )
         rs = load_ruleset(rs, as_of=case_date)
-    return _evaluate(rs, case, as_of=when, backend=backend)
+    decision = _evaluate(rs, case, as_of=when, backend=backend)
+    if log is not None and decided_at is not None:
+        decision_log.append(log, decision, decided_at=decided_at, entry_id=entry_id)
+    return decision
 
 
 def validate(*paths: str | Path) -> list[Diagnostic]:
