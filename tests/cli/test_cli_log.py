@@ -223,3 +223,30 @@ def test_bad_log_input(name: str, logged: Path, capsys: pytest.CaptureFixture[st
     assert len(lines) == 1 and lines[0].startswith(f"error: {field}: "), r.err
     assert log.verify(logged).entries == before, "a refused request appends nothing"
     check_golden(name, r)
+
+
+def test_show_a_natural_person_by_full_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A natural person's id is stored masked: the full id finds the masked entries, and
+    stderr says another person with the same visible characters would match too."""
+    from creditrules.identifiers import mask_identifier
+
+    person = "320602198001011234"
+    path = tmp_path / LOG
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(REPO)
+        from creditrules.cli.main import main
+
+        assert main(_evaluate(path, "req-1", "2026-11-21T09:30:00+08:00")) == 0
+    capsys.readouterr()
+    (entry,) = log.entries(path)
+    decision = entry.decision
+    decision["input"]["subject"]["id"] = mask_identifier(person)
+    log.append(path, decision, decided_at="2026-11-21T10:00:00+08:00", entry_id="person")
+    r = run(capsys, ["log", "show", str(path), "--subject", person, "--format", "json"])
+    assert r.code == 0
+    assert [e["entry_id"] for e in json.loads(r.out)] == ["person"]
+    assert r.err.startswith("warning: --subject: 1 entry match the masked id 3206************34")
+    exact = run(capsys, ["log", "show", str(path), "--subject", mask_identifier(person)])
+    assert exact.err == "" and len(exact.out.splitlines()) == 2

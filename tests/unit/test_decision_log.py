@@ -513,3 +513,25 @@ def test_kill_9_while_writing_repeatedly(
         assert report.ok, report.render()
         assert report.entries >= seen + 20
         seen = report.entries
+
+
+def _append_in_child(dl: log.DecisionLog, decision: dict[str, Any]) -> None:
+    dl.append(decision, decided_at="2026-11-21T09:30:00+08:00", entry_id="child")
+
+
+def test_a_log_opened_before_fork_reconnects_in_the_child(
+    backend: logs.Backend, base: dict[str, Any]
+) -> None:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    url = backend.new()
+    with log.open_log(url, create=True) as dl:
+        dl.append(base, decided_at="2026-11-21T09:00:00+08:00", entry_id="parent")
+        p = multiprocessing.get_context("fork").Process(target=_append_in_child, args=(dl, base))
+        p.start()
+        p.join()
+        assert p.exitcode == 0
+        dl.append(base, decided_at="2026-11-21T10:00:00+08:00", entry_id="parent-again")
+        report = dl.verify()
+    assert report.ok and report.entries == 3, report.render()
+    assert [e.entry_id for e in log.entries(url)] == ["parent", "child", "parent-again"]
