@@ -86,9 +86,9 @@ def register(sub: Subparsers) -> None:
         "--log",
         metavar="URL",
         help=bi(
-            "把决定追加到哈希链决定日志：文件路径或 sqlite:///PATH，或 postgresql://…",
+            "同时把决定追加到哈希链决定日志；URL 为文件路径、sqlite:///PATH 或 postgresql://…",
             "append the decision to a hash-chained decision log: a file path or "
-            "sqlite:///PATH, or postgresql://…",
+            "sqlite:///PATH, or postgresql://...",
         )
         + default_line("不记日志", "no log"),
     )

@@ -18,7 +18,7 @@ from creditrules.log import LogEntry
 
 _URL_HELP = bi(
     "决定日志：文件路径或 sqlite:///PATH（SQLite），或 postgresql://…",
-    "the decision log: a file path or sqlite:///PATH (SQLite), or postgresql://…",
+    "the decision log: a file path or sqlite:///PATH (SQLite), or postgresql://...",
 )
 
 
@@ -45,7 +45,14 @@ def register(sub: Subparsers) -> None:
         parser_class=Parser,
         metavar="ACTION",
         title="操作 / actions",
+        help=bi("verify 核验，show 列出", "verify or show"),
     )
+
+    def need_action(_args: argparse.Namespace) -> int:
+        s.print_usage()  # argparse requires an action before this could run
+        return 2
+
+    s.set_defaults(func=need_action)
     v = add_command(
         actions,
         "verify",
