@@ -17,5 +17,6 @@ COMMANDS: tuple[str, ...] = (
     "replay",
     "log",
     "render",
+    "synth",
     "completion",
 )
