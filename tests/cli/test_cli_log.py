@@ -44,12 +44,14 @@ def _evaluate(path: Path, entry_id: str, at: str) -> list[str]:
 
 
 def _subst(path: Path) -> dict[str, str]:
-    """Real path and hashes → placeholders (``<hash N>``, ``<hash N>`` prefixes too)."""
+    """Real path and hashes → placeholders (``<hash N>`` for entry N's hash and its
+    12-digit prefix, ``<ruleset hash>``)."""
     out = {str(path): LOG}
     if path.is_file():
         for e in log.entries(path):
             out[e.entry_hash] = f"<hash {e.seq}>"
             out[e.entry_hash[:12]] = f"<hash {e.seq}>"
+            out[e.decision["ruleset"]["sha256"][:12]] = "<ruleset hash>"
     return out
 
 

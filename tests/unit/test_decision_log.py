@@ -259,7 +259,7 @@ def _check(backend: logs.Backend, url: str, op: str, k: int, n: int, base: dict[
 def test_tampering_with_any_entry_of_a_small_log_is_named(
     sqlite_logs: logs.Backend, base: dict[str, Any], op: str
 ) -> None:
-    n = 40
+    n = 25
     url = sqlite_logs.build(n, base)
     for k in range(1, n + 1):
         _check(sqlite_logs, url, op, k, n, base)
@@ -406,7 +406,7 @@ def _processes(url: str, base: dict[str, Any], each: int) -> None:
 
 def test_four_processes_appending_at_once(backend: logs.Backend, base: dict[str, Any]) -> None:
     """Four processes start on a log that does not exist yet (they race to create it)."""
-    _processes(backend.new(), base, 100)
+    _processes(backend.new(), base, 50)
 
 
 @pytest.mark.slow

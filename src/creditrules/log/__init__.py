@@ -105,7 +105,9 @@ class DecisionLog:
         """Entries in log order: for the subject id as the log stores it (an
         organisation's credit code in full, a natural person's id masked as in the
         decision), decided on or after ``since`` (the calendar date in ``decided_at``, as
-        the caller's clock wrote it). Entries are not verified here: ``verify`` does."""
+        the caller's clock wrote it). Entries are not verified here: ``verify`` does.
+        The iteration reads one snapshot of the log: finish it before appending through
+        the same ``DecisionLog``."""
         if isinstance(since, str):
             try:
                 since = date.fromisoformat(since)
