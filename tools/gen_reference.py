@@ -42,6 +42,19 @@ REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 EXAMPLE_CASE = REPO / "examples" / "nantong-2026.json"
 
+
+def _shared_vocabulary() -> Any:
+    """The vocabulary every bundled ruleset reads (rulesets/cn/vocabulary)."""
+    return load_ruleset("cn.js.nantong@2018").vocabulary()
+
+
+_VOC = _shared_vocabulary()
+LIST_IDS = tuple(v.id for v in _VOC.lists)
+LIST_NAMES = tuple((v.id, v.title) for v in _VOC.lists)
+MATTER_IDS = tuple(v.id for v in _VOC.matters)
+MATTER_NAMES = tuple((v.id, v.title) for v in _VOC.matters)
+
+
 Lang = Literal["zh", "en"]
 
 # Chinese names of the coded values that the explanation does not name (it names lists,
@@ -247,7 +260,14 @@ CASE: dict[str, Doc] = {
         "该信息所载的名单（如法院的失信被执行人名单）。",
         "A list entry the record carries (e.g. a court's defaulter listing).",
     ),
-    "records[].list.id": Doc("名单。", "The list.", "court.dishonest_debtor"),
+    "records[].list.id": Doc(
+        "名单：规则集词表（vocabulary: lists）中的名单，且须与信息类别相符。",
+        "The list: one of the ruleset's vocabulary (vocabulary: lists), fitting the record's "
+        "category.",
+        "court.dishonest_debtor",
+        values=LIST_IDS,
+        names=LIST_NAMES,
+    ),
     "records[].list.listed_on": Doc("列入日期。", "The day of listing.", "2024-02-20"),
     "records[].list.term": Doc(
         "名单期限（ISO 8601 期间，如 `P2Y`）；不填则按名单本身的规定。",
@@ -311,15 +331,19 @@ CASE: dict[str, Doc] = {
         True,
     ),
     "matters": Doc(
-        "要回答的事项（如能否参加政府采购）。",
-        "The matters to answer (may the subject take part in procurement, ...).",
+        "要回答的事项（如能否参加政府采购），取自规则集词表（vocabulary: matters）。",
+        "The matters to answer (may the subject take part in procurement, ...), from the "
+        "ruleset's vocabulary (vocabulary: matters).",
         ["government_procurement"],
+        values=MATTER_IDS,
+        names=MATTER_NAMES,
     ),
 }
 
 # ---------------------------------------------------------------------------------------
 # The Decision.
 V = vocab.values
+
 CITATION = ("basis", "依据：结论所依据的条文。", "The articles the conclusion rests on.")
 DECISION: dict[str, Doc] = {
     "schema_version": Doc(
@@ -429,7 +453,13 @@ DECISION: dict[str, Doc] = {
         "名单条目：有效的、已结束的、或依法不能列入的。",
         "List entries: standing, ended, or not lawfully made.",
     ),
-    "lists[].list": Doc("名单。", "The list.", "tax.major_violation", values=V(vocab.ListId)),
+    "lists[].list": Doc(
+        "名单（规则集词表中的名单）。",
+        "The list (one of the ruleset's vocabulary).",
+        "tax.major_violation",
+        values=LIST_IDS,
+        names=LIST_NAMES,
+    ),
     "lists[].active": Doc("评估日是否有效。", "Standing on the evaluation date.", True),
     "lists[].since": Doc("列入日期。", "The first day on the list.", "2024-02-20"),
     "lists[].until": Doc("名单期限届满日。", "The last day of the term.", "2027-02-20"),
@@ -458,7 +488,11 @@ DECISION: dict[str, Doc] = {
     "measures[].basis": Doc(CITATION[1], CITATION[2]),
     "matters": Doc("每个所问事项的回答。", "One answer per matter asked."),
     "matters[].matter": Doc(
-        "事项。", "The matter.", "government_procurement", values=V(vocab.Matter)
+        "事项（规则集词表中的事项）。",
+        "The matter (one of the ruleset's vocabulary).",
+        "government_procurement",
+        values=MATTER_IDS,
+        names=MATTER_NAMES,
     ),
     "matters[].outcome": Doc(
         "回答；规则集没有相应规则时为 null，并在 reason 中说明。",

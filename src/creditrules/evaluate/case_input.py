@@ -148,6 +148,19 @@ def check_case(case: Case, rs: Ruleset, *, allow_masked: bool = False) -> None:
                     "a negative record needs the date it was determined (认定之日)",
                 )
             )
+    matters = sorted(m.id for m in rs.vocabulary().matters)
+    for i, m in enumerate(case.matters):
+        if m not in matters:
+            close = difflib.get_close_matches(m, matters, n=1, cutoff=0.6)
+            problems.append(
+                (
+                    f"matters[{i}]",
+                    f"'{m}' is not a matter of this ruleset's vocabulary; "
+                    + (
+                        f"did you mean '{close[0]}'?" if close else f"matters: {', '.join(matters)}"
+                    ),
+                )
+            )
     for i, ev in enumerate(case.events):
         if ev.record is not None and ev.record not in seen:
             problems.append((f"events[{i}].record", f"no record has id '{ev.record}'"))
@@ -256,6 +269,22 @@ def _list_problems(rec: Record, i: int, lists: dict[str, ListVocab]) -> list[tup
                 )
             )
     return out
+
+
+def case_schema(rs: Ruleset) -> dict[str, Any]:
+    """The JSON Schema of a case for ``rs``: the input model, with the list ids, matters,
+    list grounds and the domains and behaviours of the ruleset's vocabulary."""
+    schema: dict[str, Any] = Case.model_json_schema(by_alias=True)
+    voc = rs.vocabulary()
+    defs = schema["$defs"]
+    defs["ListEntry"]["properties"]["id"]["enum"] = [v.id for v in voc.lists]
+    grounds = sorted({g.id for v in voc.lists for g in v.grounds})
+    defs["ListEntry"]["properties"]["ground"]["anyOf"][0]["enum"] = grounds
+    schema["properties"]["matters"]["items"]["enum"] = [v.id for v in voc.matters]
+    # Domains and behaviours are open (a value outside them is a warning, W102): examples.
+    for name, section in (("domain", voc.domains), ("behavior", voc.behaviors)):
+        defs["Record"]["properties"][name]["examples"] = [v.id for v in section]
+    return schema
 
 
 def canonical(case: Case) -> dict[str, Any]:

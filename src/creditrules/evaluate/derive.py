@@ -24,8 +24,16 @@ _LIVE = ("active", "under_objection")
 class Context:
     """What derivations may look at: the case, the facts, and results so far."""
 
-    def __init__(self, case: Case, facts: list[Fact], cal: WorkCalendar) -> None:
+    def __init__(
+        self,
+        case: Case,
+        facts: list[Fact],
+        cal: WorkCalendar,
+        attention_lists: frozenset[str] = frozenset(),
+    ) -> None:
         self.case = case
+        # Lists the ruleset's vocabulary marks `attention: true` (重点关注名单).
+        self.attention_lists = attention_lists
         self.facts = facts
         self.cal = cal
         self.deadlines: list[dict[str, Any]] = []
@@ -133,7 +141,7 @@ def key_attention_window(ctx: Context) -> None:
     windows: list[tuple[str, str | None, str]] = []
     for f in ctx.records():
         if (
-            f.get("list.id") == "key_attention"
+            f.get("list.id") in ctx.attention_lists
             and f.get("list.listed_on")
             and f.get("status") in _LIVE + ("expired", "repaired")
         ):
@@ -194,7 +202,7 @@ def subject_counts(ctx: Context) -> None:
     entries = sorted(
         (f["list.listed_on"], f["domain"])
         for f in live
-        if f.get("list.id") == "key_attention"
+        if f.get("list.id") in ctx.attention_lists
         and f.get("list.active")
         and f.get("domain")
         and f.get("list.listed_on")

@@ -330,7 +330,8 @@ def evaluate(
     plan = plan_for(rs)
     cal, counting = calendar_for(rs)
     facts = build(parsed)
-    st = EvalState(rs, parsed, facts, Context(parsed, facts, cal), cal, counting)
+    attention = frozenset(lv.id for lv in rs.vocabulary().lists if lv.attention)
+    st = EvalState(rs, parsed, facts, Context(parsed, facts, cal, attention), cal, counting)
     st.by_key = {f["_key"]: f for f in facts}
     for f in facts:
         if f["_kind"] == "record":

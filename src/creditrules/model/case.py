@@ -16,13 +16,12 @@ from creditrules.model.vocab import (
     Category,
     Disclosure,
     EventType,
-    ListId,
-    Matter,
     Penalty,
     Procedure,
     Role,
     SeverityName,
     SubjectType,
+    VocabId,
 )
 
 
@@ -63,7 +62,7 @@ class Basis(_In):
 class ListEntry(_In):
     """A list entry the record carries (e.g. a court's defaulter listing)."""
 
-    id: ListId
+    id: VocabId = Field(min_length=1, description="a list of the ruleset's vocabulary")
     listed_on: date
     term: str | None = None
     ground: str | None = None
@@ -114,4 +113,6 @@ class Case(_In):
     subject: Subject
     records: list[Record] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
-    matters: list[Matter] = Field(default_factory=list)
+    matters: list[VocabId] = Field(
+        default_factory=list, description="matters of the ruleset's vocabulary"
+    )

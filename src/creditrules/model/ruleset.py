@@ -26,12 +26,11 @@ from creditrules.model.rank import RANK_IDS
 from creditrules.model.vocab import (
     Category,
     DeadlineProcedure,
-    ListId,
-    Matter,
     MeasureKind,
     MeasureTarget,
     Outcome,
     Supervision,
+    VocabId,
 )
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$")
@@ -250,7 +249,7 @@ class PeriodSpec(Strict):
 class ListSpec(Strict):
     """Put the subject on a list (or confirm the list entry the record carries)."""
 
-    id: ListId
+    id: VocabId
     since: str = Field(description="date field the entry runs from")
     term: str | None = Field(default=None, description="duration; null = no fixed term")
     term_from_input: bool = Field(
@@ -268,7 +267,7 @@ class MeasureRef(Strict):
 class MatterSpec(Strict):
     """The answer for one matter (procurement, bidding, ...)."""
 
-    matter: Matter
+    matter: VocabId
     outcome: Outcome
     measures: list[str] = Field(default_factory=list)
 
@@ -368,7 +367,7 @@ class Measure(Strict):
         default=False,
         description="stands for the measures the list itself provides (依照联合奖惩清单), never more (CR505)",
     )
-    bars: list[Matter] = Field(
+    bars: list[VocabId] = Field(
         default_factory=list,
         description="matters the measure bars the subject from: where it applies, the matter's outcome is deny (CR507)",
     )
@@ -390,7 +389,7 @@ class RemovalSpec(Strict):
 class ListDefinition(Strict):
     """A list (名单) a ruleset sets up or applies: who decides, on what criteria, and its limits."""
 
-    id: ListId
+    id: VocabId
     title: str
     scope: Literal["national", "local"]
     serious: bool = Field(default=False, description="a 严重失信主体名单")
@@ -408,7 +407,7 @@ class ListDefinition(Strict):
     term: str | None = None
     removal: RemovalSpec | None = None
     measures: list[str] = Field(default_factory=list, description="the measures the list allows")
-    matters: dict[Matter, Outcome] = Field(
+    matters: dict[VocabId, Outcome] = Field(
         default_factory=dict, description="the strongest outcome it allows per matter"
     )
     note: str | None = None

@@ -1,6 +1,9 @@
 """Stable vocabularies of CONTRACT.md v1 (plus additive extensions, marked).
 
-These ids are part of the public contract: never rename or reuse one.
+These ids are part of the public contract: never rename or reuse one. Lists, matters,
+domains and behaviours are not here: they are ruleset data (``vocabulary:`` in the YAML,
+the shared part in ``rulesets/cn/vocabulary/vocabulary.yaml``), so a ruleset adds one
+without a code change.
 """
 
 from __future__ import annotations
@@ -51,27 +54,8 @@ Penalty = Literal[
 RecordStatus = Literal[
     "active", "expired", "repaired", "under_objection", "corrected_away", "refused"
 ]
-ListId = Literal[
-    "blacklist",
-    "redlist",
-    "key_attention",
-    "big_data_warning",
-    "court.dishonest_debtor",
-    "tax.major_violation",
-    "samr.serious_violation",
-    "procurement.ban",
-    "wages.arrears",
-    "safety.serious",
-]
-Matter = Literal[
-    "government_procurement",
-    "bidding",
-    "fiscal_support",
-    "award_evaluation",
-    "notify_commit_approval",
-    "civil_service_promotion",
-    "high_consumption",
-]
+#: A list id or a matter id: declared in the ruleset's vocabulary, checked against it.
+VocabId = str
 Outcome = Literal["allow", "priority", "restrict", "deny"]
 # Extensions (additive): objection_upheld / objection_rejected (the provider's answer, 通政发
 # 〔2018〕25号 第三十二条), repair_granted (修复决定), volunteer_service (通知 三).

@@ -18,7 +18,7 @@ from creditrules.errors import (
 )
 from creditrules.loader import MANIFEST, model_diagnostics
 from creditrules.model.decision import DeadlineOut, ListOut, MeasureOut, RecordOut
-from creditrules.model.vocab import ListId, Matter, Outcome
+from creditrules.model.vocab import Outcome, VocabId
 from creditrules.source import PathKey, SourceMap, load_yaml_file
 
 # ---------------------------------------------------------------- the file format
@@ -44,8 +44,8 @@ class Expect(_Strict):
     lists: list[dict[str, Any]] = Field(default_factory=list)
     measures: list[dict[str, Any]] = Field(default_factory=list)
     no_measures: list[str] = Field(default_factory=list)
-    no_lists: list[ListId] = Field(default_factory=list)
-    matters: dict[Matter, Outcome | None] = Field(default_factory=dict)
+    no_lists: list[VocabId] = Field(default_factory=list)
+    matters: dict[VocabId, Outcome | None] = Field(default_factory=dict)
     deadlines: list[dict[str, Any]] = Field(default_factory=list)
     grade: dict[str, Any] | None = Field(
         default=None, description="subset of the decision's grade; {} never matches null"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Literal
 
 from creditrules.calendar import parse_duration
@@ -22,9 +23,24 @@ from creditrules.validate.rank import check_bars, check_rank
 __all__ = ["check_ruleset", "field_dictionary"]
 
 
+# Lists are a closed vocabulary (an unknown one is refused in a case, CR310 in a rule).
+# Domains and behaviours are open: the providing units' catalogues vary, so a value outside
+# them is a warning at evaluation (W102), and rules may compare values not yet declared.
+_VOCAB_FIELDS = {
+    "lists": (("record", "list.id"), ("event", "record.list.id"), ("subject", "lists")),
+}
+
+
 def field_dictionary(rs: Ruleset) -> dict[str, dict[str, FieldInfo]]:
-    """Built-in fields plus the attributes this ruleset (and its parents) declare."""
+    """Built-in fields plus the attributes this ruleset (and its parents) declare, with the
+    list ids of the ruleset's vocabulary where it declares them."""
     fields = {kind: dict(d) for kind, d in BUILTIN_FIELDS.items()}
+    voc = rs.vocabulary()
+    for section, targets in _VOCAB_FIELDS.items():
+        ids = tuple(v.id for v in getattr(voc, section))
+        if ids:
+            for kind, name in targets:
+                fields[kind][name] = replace(fields[kind][name], values=ids)
     for a in rs.all_attributes():
         fields[a.applies_to][a.name] = FieldInfo(
             a.name,
@@ -355,6 +371,48 @@ def _check_values(
             )
 
 
+def check_vocabulary_ids(rs: Ruleset) -> Iterator[Diagnostic]:
+    """Lists and matters that rules, list definitions and measures name are in the vocabulary."""
+    voc = rs.vocabulary()
+    lists = sorted(v.id for v in voc.lists)
+    matters = sorted(v.id for v in voc.matters)
+
+    def unknown(
+        kind: str, value: str, known: list[str], span: Span | None, rule: str | None
+    ) -> Diagnostic:
+        return Diagnostic(
+            "CR310",
+            f"{kind} '{value}' is not in the ruleset's vocabulary; declare it under "
+            f"`vocabulary: {kind}s:` or use one of: {', '.join(known) or 'none declared'}",
+            span,
+            rule=rule,
+            help=_suggest(value, known),
+        )
+
+    for rule in rs.rules:
+        loc = rs.locate("rule", rule.id)
+        t = rule.then
+        if t.list is not None and t.list.id not in lists:
+            yield unknown("list", t.list.id, lists, _span(loc, "then", "list", "id"), rule.id)
+        if t.matter is not None and t.matter.matter not in matters:
+            yield unknown(
+                "matter", t.matter.matter, matters, _span(loc, "then", "matter", "matter"), rule.id
+            )
+    for ld in rs.lists.values():
+        loc = rs.locate("list", ld.id)
+        if ld.id not in lists:
+            yield unknown("list", ld.id, lists, _span(loc, "id"), None)
+        for m in ld.matters:
+            if m not in matters:
+                yield unknown("matter", m, matters, _span(loc, "matters", m), None)
+    for ms in rs.measures.values():
+        for i, m in enumerate(ms.bars):
+            if m not in matters:
+                yield unknown(
+                    "matter", m, matters, _span(rs.locate("measure", ms.id), "bars", i), None
+                )
+
+
 def _is_iso_date(v: object) -> bool:
     from datetime import date
 
@@ -416,6 +474,7 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
                 ("defers", "cites"),
                 f"rule '{rule.id}'",
             )
+    diags += check_vocabulary_ids(rs)
     diags += check_legal(rs)
     diags += check_rank(rs)
     diags += check_bars(rs)
