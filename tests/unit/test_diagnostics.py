@@ -262,12 +262,14 @@ def test_allowlisted_codes_have_no_fixture() -> None:
 
 
 def test_unknown_list_id_is_an_invalid_value(tmp_path: Path, at_repo: Path) -> None:
-    """An unknown list id is refused by the model (ListSpec.id is the ListId vocabulary)."""
+    """A list id not in the ruleset's vocabulary is CR310, with the closest declared one."""
     folder = tmp_path / "cr311"
     folder.mkdir()
     src = FIXTURES / "CR205-invalid-duration"
     for f in ("ruleset.yaml", "documents.yaml"):
         (folder / f).write_text((src / f).read_text(encoding="utf-8"), encoding="utf-8")
+    with (folder / "ruleset.yaml").open("a", encoding="utf-8") as manifest:
+        manifest.write('includes: ["bundled:cn/vocabulary"]\n')
     rules = (src / "rules.yaml").read_text(encoding="utf-8")
     rules = rules.replace(
         "period: {name: validity, from: determined_on, duration: P1H}",
@@ -275,7 +277,7 @@ def test_unknown_list_id_is_an_invalid_value(tmp_path: Path, at_repo: Path) -> N
     )
     (folder / "rules.yaml").write_text(rules, encoding="utf-8")
     (d,) = creditrules.validate(folder)
-    assert d.code == "CR203" and "then.list.id" in d.message and "blacklist" in d.message
+    assert d.code == "CR310" and "'blacklst'" in d.message and d.help and "blacklist" in d.help
     assert d.span is not None and (d.span.line, d.span.col) == (7, 18)
 
 

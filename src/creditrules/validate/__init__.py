@@ -372,10 +372,13 @@ def _check_values(
 
 
 def check_vocabulary_ids(rs: Ruleset) -> Iterator[Diagnostic]:
-    """Lists and matters that rules, list definitions and measures name are in the vocabulary."""
+    """Lists and matters that rules, list definitions and measures name are in the vocabulary
+    (where the ruleset declares one: a fixture or draft with no vocabulary is not checked)."""
     voc = rs.vocabulary()
     lists = sorted(v.id for v in voc.lists)
     matters = sorted(v.id for v in voc.matters)
+    if not lists and not matters:
+        return
 
     def unknown(
         kind: str, value: str, known: list[str], span: Span | None, rule: str | None
