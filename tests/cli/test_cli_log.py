@@ -91,7 +91,9 @@ def test_evaluate_with_log(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     )
     assert r.out == plain.out, "logging changes nothing on stdout"
     (entry,) = log.entries(path)
-    assert r.err == f"logged: entry 1 req-1 {entry.entry_hash}\n"
+    # stderr: the decision's warnings, then the log line.
+    lines = [ln for ln in r.err.splitlines() if not ln.startswith("warning: ")]
+    assert lines == [f"logged: entry 1 req-1 {entry.entry_hash}"]
     shown = Run(
         [a.replace(str(path), LOG) for a in r.argv],
         r.code,
