@@ -67,6 +67,9 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR503-list-criteria-unlawful": "[{document: t.measures,",  # criteria in a normative document
     "CR504-list-without-removal": "conditions:",  # the removal mapping, which has no remedies
     "CR505-sanction-heavier-than-list": "deny}",  # the outcome the list caps at restrict
+    "CR701-text-not-chinese": '"[译述] Breach',  # the English text
+    "CR702-citation-does-not-support": "- {document: t.measures, article: 第二条}",  # its cites
+    "CR703-document-without-number": "t.measures",  # the key of the document with no number
 }
 
 
@@ -237,7 +240,7 @@ def test_cr302_suggests_the_field_meant(at_repo: Path) -> None:
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_catalogue_entry_is_complete(code: str) -> None:
     info = CATALOGUE[code]
-    assert info.code == code and re.fullmatch(r"CR[1-5]\d\d", code)
+    assert info.code == code and re.fullmatch(r"CR[1-7]\d\d", code)
     assert re.fullmatch(r"[a-z]+(-[a-z]+)*", info.slug)
     assert info.title.strip() and info.help.strip()
 

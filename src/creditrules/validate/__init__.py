@@ -16,6 +16,7 @@ from creditrules.diagnostics import Diagnostic, Span, finalize
 from creditrules.loader import Located, Ruleset
 from creditrules.model.facts import BUILTIN_FIELDS, SETTABLE, FieldInfo
 from creditrules.model.ruleset import All, AnyOf, Citation, Comparison, Condition, Not, Rule
+from creditrules.validate.citations import check_citation_law
 from creditrules.validate.legal import check_legal
 
 __all__ = ["check_ruleset", "field_dictionary"]
@@ -407,4 +408,5 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
             if cites:
                 diags += check_citations(rs, cites, loc, ("removal", key), f"list '{ld.id}'")
     diags += check_legal(rs)
+    diags += check_citation_law(rs)
     return finalize(diags)
