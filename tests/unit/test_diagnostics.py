@@ -67,6 +67,8 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR503-list-criteria-unlawful": "[{document: t.measures,",  # criteria in a normative document
     "CR504-list-without-removal": "conditions:",  # the removal mapping, which has no remedies
     "CR505-sanction-heavier-than-list": "deny}",  # the outcome the list caps at restrict
+    "CR506-override-against-rank": "t.publication.national]",  # the override of the higher rule
+    "CR507-bar-without-deny": "t.m.procurement_ban]}",  # the barring measure of a restrict answer
     "CR701-text-not-chinese": '"[译述] Breach',  # the English text
     "CR702-citation-does-not-support": "- {document: t.measures, article: 第二条}",  # its cites
     "CR703-document-without-number": "t.measures",  # the key of the document with no number

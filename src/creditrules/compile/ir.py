@@ -17,6 +17,7 @@ from typing import Any, Literal, Union
 from creditrules.diagnostics import Diagnostic
 from creditrules.loader import Ruleset
 from creditrules.model.facts import PERIOD_NAMES
+from creditrules.model.rank import hierarchy
 from creditrules.model.ruleset import All, AnyOf, Comparison, Condition, Not, Rule
 
 #: Tests (comparison leaves, one per value of an `in`) one durable_rules ruleset may hold;
@@ -274,8 +275,10 @@ def rule_reads(rule: Rule, cond: Cond) -> set[str]:
         reads.add("record:validity.until")
     if rule.then.measure and rule.then.measure.until == "list":
         reads.add("pseudo:list:record")
-    if (rule.then.list or rule.then.measure) and k == "record":
-        # Whether an entry or measure is in force depends on the record's final status.
+    if rule.then.measure and k == "record":
+        # Whether a measure is in force depends on the record's final status. (Whether a list
+        # entry is in force is the record_lists derivation's, which reads the status; the
+        # entry's rule does not.)
         reads |= {"record:validity.until", "record:status"}
     return reads
 
@@ -291,6 +294,20 @@ def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
         reads[node] = rule_reads(r, lowered[r.id])
         for w in rule_writes(r):
             producers.setdefault(w, []).append(node)
+    # A period may be taken by the term of a list entry on the same point (model/ranks.yaml
+    # `points`) where the list's rule prevails over the period's: those list rules first.
+    ranking = rs.ranking()
+    points = hierarchy().points
+    for r in rules:
+        if r.then.period and f"period:{r.then.period.name}" in points:
+            for other in rules:
+                if (
+                    other.then.list
+                    and other.applies_to == r.applies_to
+                    and ranking.prevails(other.id, r.id)
+                ):
+                    reads[f"rule:{r.id}"].add(f"pseudo:list_rule:{other.id}")
+                    producers.setdefault(f"pseudo:list_rule:{other.id}", [f"rule:{other.id}"])
     for d in DERIVATIONS:
         node = f"derive:{d.name}"
         reads[node] = set(d.reads)

@@ -25,6 +25,7 @@ from creditrules.loader import Ruleset
 from creditrules.model.decision import (
     Decision,
 )
+from creditrules.model.rank import hierarchy
 from creditrules.model.vocab import ORDER_OF_OUTCOMES
 
 Backend = Literal["durable_rules", "reference", "both"]
@@ -144,6 +145,7 @@ def _settle(st: EvalState) -> None:
                 attribute=what,
                 precedence=st.rs.precedence().get(what),
                 several=what.startswith("deadline:"),
+                ranking=st.rs.ranking(),
             )
         )
         st.decided[(fk, what)] = res
@@ -153,8 +155,16 @@ def _settle(st: EvalState) -> None:
                 fact[attr] = res.value
         elif what.startswith("period:"):
             spec = res.value
-            start = _d(fact.get(spec.from_))
             name = spec.name
+            taken = _point_taken_by_list(st, fk, what, res)
+            if taken is not None:
+                # The record's validity is the term of the list entry of the rule it yields to.
+                res, (since, until) = taken
+                st.decided[(fk, what)] = res
+                fact[f"{name}.until"] = until.isoformat() if until else None
+                fact[f"{name}.elapsed"] = None if since is None or until is None else as_of > until
+                continue
+            start = _d(fact.get(spec.from_))
             if start is None:
                 fact[f"{name}.until"] = None
                 fact[f"{name}.elapsed"] = None
@@ -169,6 +179,66 @@ def _settle(st: EvalState) -> None:
                 fact[f"{name}.elapsed"] = as_of > until
         elif ":" not in what:
             fact[what] = res.value
+
+
+def _entry_term(st: EvalState, fact: Fact, spec: Any) -> tuple[date | None, date | None]:
+    """The first and last day of a list entry by its own rule (no record cap)."""
+    since = _d(fact.get(spec.since))
+    term = spec.term
+    if spec.term_from_input and fact.get("list.term"):
+        term = fact["list.term"]
+    until = None
+    if since is not None and term:
+        until = add_duration(
+            since, parse_duration(st.rs.duration(term)), st.cal, convention=st.counting
+        )
+    return since, until
+
+
+def _point_taken_by_list(
+    st: EvalState, fk: str, what: str, res: Resolution
+) -> tuple[Resolution, tuple[date | None, date | None]] | None:
+    """Where a period and a list entry decide one point (ranks.yaml ``points``) and every rule
+    deciding the period yields to a rule deciding the entry (by rank or by its article's
+    另有规定的除外), the entry's term is the period: the lower rule gives way."""
+    same_as = hierarchy().points.get(what)
+    if same_as is None:
+        return None
+    ranking = st.rs.ranking()
+    for (k, other), claims in st.claims.items():
+        if k != fk or not other.startswith(same_as + ":"):
+            continue
+        entry = resolve(
+            claims,
+            fact=fk,
+            attribute=other,
+            precedence=st.rs.precedence().get(other),
+            ranking=ranking,
+        )
+        if not all(
+            any(ranking.prevails(hi.id, lo.id) for hi in entry.deciders) for lo in res.deciders
+        ):
+            continue
+        # Only where the period would end the entry early: a lower rule may keep information
+        # longer than the list runs (stricter), never cut the higher rule's entry short.
+        since, until = _entry_term(st, st.by_key[fk], entry.value)
+        own = _period_until(st, st.by_key[fk], res.value)
+        if own is None or (until is not None and own >= until):
+            continue
+        overridden = dict(res.overridden)
+        for lo in res.deciders:
+            overridden.setdefault(lo.id, []).extend(hi.id for hi in entry.deciders)
+        return Resolution(res.value, list(entry.deciders), overridden), (since, until)
+    return None
+
+
+def _period_until(st: EvalState, fact: Fact, spec: Any) -> date | None:
+    start = _d(fact.get(spec.from_))
+    if start is None:
+        return None
+    return add_duration(
+        start, parse_duration(st.rs.duration(spec.duration)), st.cal, convention=st.counting
+    )
 
 
 def _combine_matters(claims: list[Claim]) -> Resolution:
@@ -191,15 +261,7 @@ def _list_entries(st: EvalState) -> None:
             continue
         fact = st.by_key[fk]
         spec = res.value
-        since = _d(fact.get(spec.since))
-        term = spec.term
-        if spec.term_from_input and fact.get("list.term"):
-            term = fact["list.term"]
-        until = None
-        if since is not None and term:
-            until = add_duration(
-                since, parse_duration(st.rs.duration(term)), st.cal, convention=st.counting
-            )
+        since, until = _entry_term(st, fact, spec)
         # An entry resting on a record lasts no longer than the record may be used
         # (通政发〔2018〕25号 第三十条: expired information is no basis for sanction).
         valid = _d(fact.get("validity.until"))

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -21,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from creditrules.model.rank import RANK_IDS
 from creditrules.model.vocab import (
     DeadlineProcedure,
     ListId,
@@ -52,21 +54,21 @@ DottedId = Annotated[str, Field(min_length=1)]
 # ---------------------------------------------------------------- documents
 
 
-DocumentLevel = Literal[
-    "law",  # 法律
-    "administrative_regulation",  # 行政法规
-    "central_policy",  # 党中央、国务院政策文件
-    "judicial_interpretation",  # 司法解释
-    "departmental_rule",  # 部门规章
-    "local_regulation",  # 地方性法规
-    "local_government_rule",  # 地方政府规章
-    "normative_document",  # 规范性文件
-]
+def _check_rank(value: str) -> str:
+    if value not in RANK_IDS:
+        raise ValueError(
+            f"'{value}' is not a rank of the hierarchy of law (one of: {', '.join(RANK_IDS)})"
+        )
+    return value
+
+
+#: A rank of the hierarchy of law (model/ranks.yaml), written in Chinese: 法律, 部门规章, ...
+Rank = Annotated[str, AfterValidator(_check_rank)]
 
 
 ArticleKind = Literal["quote", "summary"]
 
-#: What an article may be cited for: the kinds of conclusion it can support (CR602).
+#: What an article may be cited for: the kinds of conclusion it can support (CR702).
 Topic = Literal[
     "period",  # a validity, publication or list term, or a waiting period
     "deadline",  # a time limit of a procedure
@@ -98,7 +100,11 @@ class Article(Strict):
     )
     decides: list[Topic] = Field(
         default_factory=list,
-        description="what the article decides, where its text does not say so in words the support check reads (CR602)",
+        description="what the article decides, where its text does not say so in words the support check reads (CR702)",
+    )
+    yields_to: list[Rank] = Field(
+        default_factory=list,
+        description="另有规定的除外: ranks whose rules on the same point prevail over rules citing this article",
     )
 
 
@@ -109,11 +115,11 @@ class Document(Strict):
     number: str | None = Field(default=None, description="文号, e.g. 通政发〔2018〕25号")
     no_number_reason: str | None = Field(
         default=None,
-        description="why the document is cited without a 文号 (required when number is null, CR603)",
+        description="why the document is cited without a 文号 (required when number is null, CR703)",
     )
     title: str
     issuer: str
-    level: DocumentLevel
+    rank: Rank = Field(description="效力层级, e.g. 部门规章 (model/ranks.yaml)")
     issued_on: date | None = None
     effective_from: date | None = None
     effective_to: date | None = None
@@ -313,6 +319,13 @@ class Then(Strict):
 FactKind = Literal["subject", "record", "event"]
 
 
+class DeferSpec(Strict):
+    """The point a default rule leaves to rules of other ranks, and where its instrument says so."""
+
+    to: list[Rank] = Field(min_length=1, description="ranks of the rules it gives way to")
+    cites: list[Citation] = Field(min_length=1)
+
+
 class Rule(Strict):
     """A rule: when a fact meets the condition, conclude ``then``, citing the law."""
 
@@ -325,7 +338,12 @@ class Rule(Strict):
     cites: list[Citation] = Field(default_factory=list)
     overrides: list[str] = Field(default_factory=list)
     default: bool = Field(
-        default=False, description="a default that any non-default rule on the same value overrides"
+        default=False,
+        description="a default that gives way to non-default rules on the same value (all of them, or those `defers` names)",
+    )
+    defers: DeferSpec | None = Field(
+        default=None,
+        description="for a default: the ranks it gives way to (besides its own and higher ones), cited",
     )
     note: str | None = None
 
@@ -348,6 +366,10 @@ class Measure(Strict):
     of_list: bool = Field(
         default=False,
         description="stands for the measures the list itself provides (依照联合奖惩清单), never more (CR505)",
+    )
+    bars: list[Matter] = Field(
+        default_factory=list,
+        description="matters the measure bars the subject from: where it applies, the matter's outcome is deny (CR507)",
     )
 
     _v_id = field_validator("id")(_check_id)

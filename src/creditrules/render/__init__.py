@@ -132,7 +132,7 @@ def render_ruleset(rs: Ruleset) -> str:
             continue
         lines += ["", f"## {doc.title}（{doc.number or key}）", ""]
         lines.append(
-            f"{doc.issuer}；效力层级 `{doc.level}`"
+            f"{doc.issuer}；效力层级 {doc.rank}"
             + (f"；施行 {doc.effective_from}" if doc.effective_from else "")
             + ("" if doc.number else f"；无文号：{doc.no_number_reason or '未说明'}")
         )

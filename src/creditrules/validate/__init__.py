@@ -18,6 +18,7 @@ from creditrules.model.facts import BUILTIN_FIELDS, SETTABLE, FieldInfo
 from creditrules.model.ruleset import All, AnyOf, Citation, Comparison, Condition, Not, Rule
 from creditrules.validate.citations import check_citation_law
 from creditrules.validate.legal import check_legal
+from creditrules.validate.rank import check_bars, check_rank
 
 __all__ = ["check_ruleset", "field_dictionary"]
 
@@ -407,6 +408,17 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
             cites = getattr(ld.removal, key) if ld.removal else []
             if cites:
                 diags += check_citations(rs, cites, loc, ("removal", key), f"list '{ld.id}'")
+    for rule in rs.rules:
+        if rule.defers:
+            diags += check_citations(
+                rs,
+                rule.defers.cites,
+                rs.locate("rule", rule.id),
+                ("defers", "cites"),
+                f"rule '{rule.id}'",
+            )
     diags += check_legal(rs)
+    diags += check_rank(rs)
+    diags += check_bars(rs)
     diags += check_citation_law(rs)
     return finalize(diags)
