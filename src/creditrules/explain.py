@@ -121,6 +121,9 @@ _ZH_TERMS: dict[str, str] = {
     "court_list.deletion": "失信被执行人名单删除",
     "report.monthly_cases": "联合奖惩案例月报",
     "report.quarterly_progress": "工作进展季报",
+    "repair.reply": "“信用中国”反馈修复结果",
+    "repair.reorganisation_masking": "重整期间临时屏蔽失信信息",
+    "repair.publication_stop": "批准后停止公布",
 }
 
 
