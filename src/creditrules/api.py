@@ -22,6 +22,7 @@ from creditrules.loader import (
     bundled_root,
     discover,
     load,
+    parent_versions,
 )
 from creditrules.model.decision import Decision
 from creditrules.replay import ReplayReport
@@ -125,8 +126,25 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
             diags += ds
             if rs is not None and not [d for d in ds if d.severity == "error"]:
                 diags += check_loaded(rs)
+                diags += _check_layerings(rs, folder, [path])
         diags += check_versions(discover([path]))
     return finalize(diags)
+
+
+def _check_layerings(rs: Ruleset, folder: Path, roots: list[Path]) -> list[Diagnostic]:
+    """The version on every other version of its parent: whichever version is selected, it
+    is evaluated on the parent in force on the evaluation date, so each pairing must hold."""
+    diags: list[Diagnostic] = []
+    seen = {str(p.folder.resolve()) for p in rs.layers()[:1]}
+    for entry in parent_versions(rs):
+        if str(entry.folder.resolve()) in seen:
+            continue
+        seen.add(str(entry.folder.resolve()))
+        other, ds = load(folder, on=entry.manifest.effective_from, roots=roots)
+        diags += ds
+        if other is not None and not [d for d in ds if d.severity == "error"]:
+            diags += check_loaded(other)
+    return diags
 
 
 def check_versions(entries: list[Entry]) -> list[Diagnostic]:
