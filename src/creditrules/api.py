@@ -68,7 +68,19 @@ def load_ruleset(
 ) -> Ruleset:
     """Load a bundled ruleset by id (the version in force on ``as_of``), ``id@version``, or a folder.
 
-    Raises ``RulesetError`` (with ``diagnostics``) if the ruleset has errors.
+    Args:
+        ref: a bundled id (``cn.js.nantong``), an id with a version
+            (``cn.js.nantong@2018``), or the path of a ruleset folder.
+        as_of: the day whose law is wanted; picks the version of an id in force then.
+        roots: folders to look for rulesets in before the bundled ones.
+
+    Returns:
+        The ruleset, merged with the rulesets it extends, checked and ready to evaluate.
+
+    Raises:
+        RulesetError: the ruleset has errors; ``diagnostics`` lists them.
+        RulesetNotFoundError: no ruleset has this id or version, or none is in force on
+            ``as_of``.
     """
     rs, diags = load(ref, on=_date(as_of), roots=roots)
     errors = [d for d in diags if d.severity == "error"]
@@ -88,7 +100,23 @@ def evaluate(
     as_of: str | date | None = None,
     backend: Backend = "durable_rules",
 ) -> Decision:
-    """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision."""
+    """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision.
+
+    Args:
+        rs: a loaded ruleset, or a reference as for ``load_ruleset`` (then the version in
+            force on the case's date is loaded).
+        case: the input, as described in the case input reference.
+        as_of: overrides the case's ``as_of``.
+        backend: ``durable_rules`` (the default) or ``reference``, the pure-Python engine
+            that must give the same answer.
+
+    Returns:
+        The Decision; ``model_dump(mode="json", by_alias=True)`` gives its JSON document.
+
+    Raises:
+        InputError: the case is not acceptable; ``problems`` names each field.
+        RuleConflictError: two applicable rules disagree and neither overrides the other.
+    """
     when = _date(as_of)
     if isinstance(rs, str):
         case_date = when or _date(
@@ -99,7 +127,15 @@ def evaluate(
 
 
 def validate(*paths: str | Path) -> list[Diagnostic]:
-    """Every diagnostic for the ruleset folders under the given paths (sorted, capped)."""
+    """Every diagnostic for the ruleset folders under the given paths (sorted, capped).
+
+    Args:
+        *paths: ruleset folders, or folders holding them.
+
+    Returns:
+        The diagnostics, sorted by file and position; an empty list means the rulesets
+        are clean. ``Diagnostic.render()`` gives the text ``creditrules validate`` prints.
+    """
     diags: list[Diagnostic] = []
     for p in paths:
         path = Path(p)
@@ -182,7 +218,14 @@ def check_versions(entries: list[Entry]) -> list[Diagnostic]:
 
 
 def list_rulesets(roots: list[Path] | None = None) -> list[Entry]:
-    """The bundled (or given) ruleset versions, oldest first per id."""
+    """The bundled (or given) ruleset versions, oldest first per id.
+
+    Args:
+        roots: folders to list instead of the bundled rulesets.
+
+    Returns:
+        One entry per version, with its ``id``, ``version`` and ``manifest``.
+    """
     return discover(roots or [bundled_root()])
 
 
@@ -192,5 +235,14 @@ def replay(
     roots: list[Path] | None = None,
     original: dict[str, Any] | None = None,
 ) -> ReplayReport:
-    """Replay a stored decision against the ruleset version (by content hash) that made it."""
+    """Replay a stored decision against the ruleset version (by content hash) that made it.
+
+    Args:
+        decision: a Decision or its JSON document.
+        roots: folders to look for the ruleset version in before the bundled ones.
+        original: the stored JSON document to compare with, where ``decision`` is not it.
+
+    Returns:
+        A report: ``identical``, ``differs`` (with the differences) or ``cannot_replay``.
+    """
     return _replay(decision, roots=roots, original=original)

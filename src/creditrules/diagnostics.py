@@ -233,6 +233,12 @@ CATALOGUE: dict[str, CodeInfo] = dict(
             "A rule applies a measure or outcome heavier than the list allows.",
             "use only the measures and outcomes the list definition allows (过惩相当, 49号)",
         ),
+        _c(
+            "CR506",
+            "override-against-rank",
+            "A rule overrides a rule of a higher-ranked instrument that does not leave the point to it.",
+            "drop the override (the higher rule prevails, 立法法 第九十九条 ff.), or, where the higher instrument itself leaves the point to lower rules, mark its rule `default: true` with `defers: {to: [RANK], cites: [...]}` citing that article",
+        ),
     ]
 )
 

@@ -234,7 +234,16 @@ def _layer_lines(d: dict[str, Any], labels: dict[str, str]) -> list[str]:
     return [f"{labels['layers']}: {shown}"]
 
 
-def _cites(basis: list[dict[str, Any]], indent: str) -> list[str]:
+#: The mark shown before each cited text: the instrument's words or the project's summary.
+_KIND_MARK = {
+    "zh": {"quote": "〔原文〕", "summary": "〔摘要〕"},
+    "en": {"quote": "[quote]", "summary": "[summary]"},
+}
+_UNVERIFIED = {"zh": "〔未核实：{}〕", "en": "[unverified: {}]"}
+_NO_NUMBER = {"zh": "无文号：{}", "en": "no document number: {}"}
+
+
+def _cites(basis: list[dict[str, Any]], indent: str, lang: Lang = "zh") -> list[str]:
     out = []
     seen: set[tuple[str, str]] = set()
     for c in basis:
@@ -243,14 +252,30 @@ def _cites(basis: list[dict[str, Any]], indent: str) -> list[str]:
             continue
         seen.add(key)
         num = f"{c['number']} " if c.get("number") else ""
-        out.append(f"{indent}- {c['document']}（{num}{c['article']}）：{c['text']}")
+        # Decisions made before citations carried a kind: say nothing rather than guess.
+        mark = _KIND_MARK[lang].get(c.get("kind") or "", "")
+        if c.get("unverified"):
+            mark += _UNVERIFIED[lang].format(c["unverified"])
+        line = f"{indent}- {c['document']}（{num}{c['article']}）{mark}：{c['text']}"
+        if not c.get("number") and c.get("no_number_reason"):
+            line += f"（{_NO_NUMBER[lang].format(c['no_number_reason'])}）"
+        out.append(line)
     return out
 
 
 def explain(
     decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules: bool = False
 ) -> str:
-    """A plain-text account of a decision and the law behind each conclusion."""
+    """A plain-text account of a decision and the law behind each conclusion.
+
+    Args:
+        decision: a Decision or its JSON document.
+        lang: ``zh`` (the default) or ``en``.
+        all_rules: show every rule considered, not only those that fired.
+
+    Returns:
+        The text ``creditrules explain`` prints.
+    """
     d = (
         decision.model_dump(mode="json", by_alias=True)
         if isinstance(decision, Decision)
@@ -296,13 +321,13 @@ def explain(
             ),
             f"  {L['basis']}:",
         ]
-        lines += _cites(r["basis"] + pub["basis"] + rep["basis"], "    ")
+        lines += _cites(r["basis"] + pub["basis"] + rep["basis"], "    ", lang)
     lines += ["", f"## {L['lists']}"]
     for e in d["lists"] or []:
         lines.append(
             f"- {_term(e['list'], lang)}: {L['active']}: {yn(e['active'])}; {L['since']} {e['since']} {L['until']} {e['until'] or '—'}; {L['because']} {', '.join(e['because']) or '—'}"
         )
-        lines += _cites(e["basis"], "    ")
+        lines += _cites(e["basis"], "    ", lang)
     if not d["lists"]:
         lines.append(f"- {L['none']}")
     lines += ["", f"## {L['measures']}"]
@@ -311,7 +336,7 @@ def explain(
         lines.append(
             f"- {m['title']}（{_term(m['kind'], lang)}，{who}）{L['until']} {m['until'] or '—'}; {L['because']} {', '.join(m['because']) or '—'}"
         )
-        lines += _cites(m["basis"], "    ")
+        lines += _cites(m["basis"], "    ", lang)
     if not d["measures"]:
         lines.append(f"- {L['none']}")
     lines += ["", f"## {L['matters']}"]
@@ -320,7 +345,7 @@ def explain(
             f"- {_term(m['matter'], lang)}: {V['outcome'][m['outcome']]}"
             + (f" ({m['reason']})" if m.get("reason") else "")
         )
-        lines += _cites(m["basis"], "    ")
+        lines += _cites(m["basis"], "    ", lang)
     if not d["matters"]:
         lines.append(f"- {L['none']}")
     lines += ["", f"## {L['deadlines']}"]
@@ -329,13 +354,13 @@ def explain(
         lines.append(
             f"- {_term(dl['procedure'], lang)}: {dl['from']} + {dl['duration']} → {L['due']} {due}"
         )
-        lines += _cites(dl["basis"], "    ")
+        lines += _cites(dl["basis"], "    ", lang)
     if not d["deadlines"]:
         lines.append(f"- {L['none']}")
     if d.get("grade"):
         g = d["grade"]
         lines += ["", f"## {L['grade']}", f"- {g['code']} {g['title']} ({g['supervision']})"]
-        lines += _cites(g["basis"], "    ")
+        lines += _cites(g["basis"], "    ", lang)
     lines += ["", f"## {L['trace']}"]
     for t in d["trace"]:
         if t["fired"]:

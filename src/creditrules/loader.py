@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from creditrules.diagnostics import Diagnostic, Span
 from creditrules.errors import RulesetNotFoundError
+from creditrules.model.rank import Ranking, hierarchy
 from creditrules.model.ruleset import (
     Attribute,
     Document,
@@ -85,16 +86,21 @@ class Ruleset:
         """Where the parent named by ``extends`` is looked for."""
         return [*self.roots, bundled_root(), self.folder.parent.parent]
 
+    _ranking: Ranking | None = field(default=None, repr=False, compare=False)
+
     @property
     def id(self) -> str:
+        """The ruleset's dotted id, e.g. ``cn.js.nantong``."""
         return self.manifest.id
 
     @property
     def version(self) -> str:
+        """The version, e.g. ``2018``."""
         return self.manifest.version
 
     @property
     def ref(self) -> str:
+        """``id@version``, the form the command line and scenario files use."""
         return f"{self.id}@{self.version}"
 
     @property
@@ -154,6 +160,27 @@ class Ruleset:
         out.update(self.manifest.precedence)
         return out
 
+    def ranking(self) -> Ranking:
+        """The rank of every rule (its instrument's) and what it yields or defers to."""
+        if self._ranking is None:
+            docs = self.all_documents()
+            ranks: dict[str, str | None] = {}
+            yields: dict[str, frozenset[str]] = {}
+            defers: dict[str, frozenset[str] | None] = {}
+            for r in self.all_rules():
+                first = next((docs[c.document] for c in r.cites if c.document in docs), None)
+                ranks[r.id] = first.rank if first else None
+                ys: set[str] = set()
+                for c in r.cites:
+                    doc = docs.get(c.document)
+                    for a in doc.articles if doc else []:
+                        if a.id == c.article:
+                            ys.update(a.yields_to)
+                yields[r.id] = frozenset(ys)
+                defers[r.id] = frozenset(r.defers.to) if r.defers else None
+            self._ranking = Ranking(ranks, yields, defers, hierarchy())
+        return self._ranking
+
     def all_notes(self) -> list[Note]:
         return (self.parent.all_notes() if self.parent else []) + self.notes
 
@@ -163,6 +190,7 @@ class Ruleset:
         return self.parent.locate(kind, key) if self.parent else None
 
     def in_force(self, on: date) -> bool:
+        """Whether this version is in force on the given day (``effective_to`` excluded)."""
         m = self.manifest
         return m.effective_from <= on and (m.effective_to is None or on < m.effective_to)
 
@@ -550,7 +578,7 @@ def layered(rs: Ruleset, on: date) -> tuple[Ruleset, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     if chain:
         parent, diags = load(Path(chain[0]), on=on, roots=rs.roots or None)
-    out = dataclasses.replace(rs, parent=parent, _layerings={}, _entries=rs._entries)
+    out = dataclasses.replace(rs, parent=parent, _layerings={}, _entries=rs._entries, _ranking=None)
     if not [d for d in diags if d.severity == "error"]:
         rs._layerings[chain] = out
     return out, diags

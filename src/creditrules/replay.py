@@ -39,9 +39,11 @@ class ReplayReport:
 
     @property
     def exit_code(self) -> int:
+        """The exit code of ``creditrules replay``: 0 identical, 1 differs, 2 cannot replay."""
         return {"identical": 0, "differs": 1, "cannot_replay": 2}[self.status]
 
     def render(self) -> str:
+        """The text form, as shown by ``creditrules replay``."""
         if self.status == "identical":
             return f"identical: replayed against {self.ruleset}"
         if self.status == "cannot_replay":

@@ -264,9 +264,12 @@ def test_every_conclusion_cites_the_law(decision: dict[str, Any]) -> None:
     for where, obj in _conclusions(decision):
         assert obj["basis"], f"{where} has no basis"
         for c in obj["basis"]:
-            assert set(c) == {"document", "number", "article", "text"}, where
-            for key in ("document", "number", "article", "text"):
+            assert {"document", "number", "article", "text", "kind"} <= set(c), where
+            assert c["kind"] in ("quote", "summary"), where
+            for key in ("document", "article", "text"):
                 assert isinstance(c[key], str) and c[key].strip(), f"{where}: empty {key}"
+            # A number, or a stated reason for having none.
+            assert (c["number"] or "").strip() or (c["no_number_reason"] or "").strip(), where
             # Written as in the instrument: 第三十条, （七）, or a plan's part such as 三（二）2.
             assert not c["article"].isascii(), f"{where}: article {c['article']!r}"
 

@@ -67,6 +67,7 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR503-list-criteria-unlawful": "[{document: t.measures,",  # criteria in a normative document
     "CR504-list-without-removal": "conditions:",  # the removal mapping, which has no remedies
     "CR505-sanction-heavier-than-list": "deny}",  # the outcome the list caps at restrict
+    "CR506-override-against-rank": "t.publication.national]",  # the override of the higher rule
 }
 
 

@@ -30,15 +30,15 @@ SUBJECT = {"id": "91320600MA1MXXXX9Y", "type": "legal_person"}
 
 #: One registered document per rank; every one quotes 第一条 and 第二条.
 LEVELS = {
-    "t.law": ("law", "全国人民代表大会常务委员会"),
-    "t.statecouncil": ("administrative_regulation", "国务院"),
-    "t.policy": ("central_policy", "中共中央办公厅 国务院办公厅"),
-    "t.court": ("judicial_interpretation", "最高人民法院"),
-    "t.rule": ("departmental_rule", "国家发展和改革委员会"),
-    "t.regulation": ("local_regulation", "测试省人民代表大会常务委员会"),
-    "t.govrule": ("local_government_rule", "测试省人民政府"),
-    "t.plan": ("normative_document", "测试省人民政府办公厅"),
-    "t.measures": ("normative_document", "测试市人民政府"),
+    "t.law": ("法律", "全国人民代表大会常务委员会"),
+    "t.statecouncil": ("行政法规", "国务院"),
+    "t.policy": ("国务院规范性文件", "中共中央办公厅 国务院办公厅"),
+    "t.court": ("司法解释", "最高人民法院"),
+    "t.rule": ("部门规章", "国家发展和改革委员会"),
+    "t.regulation": ("地方性法规", "测试省人民代表大会常务委员会"),
+    "t.govrule": ("地方政府规章", "测试省人民政府"),
+    "t.plan": ("地方规范性文件", "测试省人民政府办公厅"),
+    "t.measures": ("地方规范性文件", "测试市人民政府"),
 }
 
 
@@ -54,13 +54,17 @@ def documents(implements: dict[str, list[str]] | None = None) -> list[dict[str, 
             "key": key,
             "title": f"{key} 测试文件",
             "issuer": issuer,
-            "level": level,
+            "rank": level,
         }
         if implements and key in implements:
             doc["implements"] = implements[key]
         doc["articles"] = [
-            {"id": "第一条", "text": "为了规范社会信用体系建设,制定本文件。"},
-            {"id": "第二条", "text": "信用主体对列入名单有异议的,可以依法申请复核。"},
+            {"id": "第一条", "kind": "quote", "text": "为了规范社会信用体系建设,制定本文件。"},
+            {
+                "id": "第二条",
+                "kind": "quote",
+                "text": "信用主体对列入名单有异议的,可以依法申请复核。",
+            },
         ]
         out.append(doc)
     return out

@@ -39,7 +39,15 @@ def _cite(rs: Ruleset, cites: list[Citation]) -> list[CitationOut]:
         doc = docs[c.document]
         art = next(a for a in doc.articles if a.id == c.article)
         out.append(
-            CitationOut(document=doc.title, number=doc.number, article=art.id, text=art.text)
+            CitationOut(
+                document=doc.title,
+                number=doc.number,
+                article=art.id,
+                text=art.text,
+                kind=art.kind,
+                no_number_reason=None if doc.number else doc.no_number_reason,
+                unverified=art.unverified,
+            )
         )
     return out
 

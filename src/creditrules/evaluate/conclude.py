@@ -1,8 +1,12 @@
-"""Turn fired rules into values: defaults, overrides and conflicts.
+"""Turn fired rules into values: rank, defaults, overrides and conflicts.
 
-Law is written as defaults with exceptions. A rule marked ``default`` gives way to
-any other rule deciding the same value; a rule that ``overrides`` another wins over
-it; two remaining rules that disagree are a conflict, raised — never a silent winner.
+The hierarchy of law comes first: a rule of a lower-ranked instrument may not displace
+the conclusion of a higher-ranked one (立法法 第九十九条 ff., model/ranks.yaml), nor may a
+rule whose article says 另有规定的除外 stand against a rule of a rank it yields to. Within
+that, law is written as defaults with exceptions. A rule marked ``default`` gives way to
+other rules deciding the same value (all of them, or those of the ranks its ``defers``
+names); a rule that ``overrides`` another wins over it; two remaining rules that disagree
+are a conflict, raised — never a silent winner.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creditrules.errors import RuleConflictError
+from creditrules.model.rank import Ranking
 from creditrules.model.ruleset import Rule
 
 
@@ -39,6 +44,7 @@ def resolve(
     attribute: str,
     precedence: list[str] | None = None,
     several: bool = False,
+    ranking: Ranking | None = None,
 ) -> Resolution:
     """Pick the value among the claims of fired rules, or raise a conflict.
 
@@ -49,12 +55,39 @@ def resolve(
     live = claims
     overridden: dict[str, list[str]] = {}
     if any(not c.rule.default for c in live):
+        kept = []
         for c in live:
-            if c.rule.default:
-                overridden.setdefault(c.rule.id, []).extend(
-                    o.rule.id for o in live if not o.rule.default
-                )
-        live = [c for c in live if not c.rule.default]
+            if not c.rule.default:
+                kept.append(c)
+                continue
+            beaten = [
+                o.rule.id
+                for o in live
+                if not o.rule.default
+                and (ranking is None or ranking.gives_way(c.rule.id, o.rule.id))
+            ]
+            if beaten:
+                overridden.setdefault(c.rule.id, []).extend(beaten)
+            else:
+                kept.append(c)
+        live = kept
+    if ranking is not None and len(live) > 1 and not several:
+        # The hierarchy of law: a lower rule's different answer gives way to a higher one's.
+        # (Deadlines of several authorities each stand: each binds its own authority.)
+        kept = []
+        for c in live:
+            above = [
+                o.rule.id
+                for o in live
+                if o is not c
+                and _key(o.value) != _key(c.value)
+                and ranking.prevails(o.rule.id, c.rule.id)
+            ]
+            if above:
+                overridden.setdefault(c.rule.id, []).extend(above)
+            else:
+                kept.append(c)
+        live = kept
     winners = []
     for c in live:
         beaten_by = [o.rule.id for o in live if c.rule.id in o.rule.overrides]

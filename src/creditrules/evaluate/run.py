@@ -172,6 +172,7 @@ def _settle(st: EvalState) -> None:
                 attribute=what,
                 precedence=st.rs.precedence().get(what),
                 several=what.startswith("deadline:"),
+                ranking=st.rs.ranking(),
             )
         )
         st.decided[(fk, what)] = res

@@ -7,7 +7,7 @@ a test fails if it changes while ``SCHEMA_VERSION`` does not.
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +25,15 @@ class CitationOut(_Out):
     number: str | None
     article: str
     text: str
+    kind: Literal["quote", "summary"] = Field(
+        description="quote: the instrument's own words; summary: the project's Chinese summary"
+    )
+    no_number_reason: str | None = Field(
+        default=None, description="why the document has no 文号, where number is null"
+    )
+    unverified: str | None = Field(
+        default=None, description="why the article's number or wording is not verified"
+    )
 
 
 class LayerRef(_Out):
@@ -150,6 +159,13 @@ class TraceEntry(_Out):
 
 
 class Decision(_Out):
+    """The answer to one case: every conclusion with the articles of law it rests on.
+
+    ``model_dump(mode="json", by_alias=True)`` gives the JSON document that
+    ``creditrules evaluate`` prints; its fields are described in the Decision reference
+    (docs/zh/reference/decision.md, docs/en/reference/decision.md).
+    """
+
     schema_version: int = SCHEMA_VERSION
     decision_id: str
     as_of: str

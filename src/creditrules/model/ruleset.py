@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -21,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from creditrules.model.rank import RANK_IDS
 from creditrules.model.vocab import (
     DeadlineProcedure,
     ListId,
@@ -52,25 +54,58 @@ DottedId = Annotated[str, Field(min_length=1)]
 # ---------------------------------------------------------------- documents
 
 
-DocumentLevel = Literal[
-    "law",  # 法律
-    "administrative_regulation",  # 行政法规
-    "central_policy",  # 党中央、国务院政策文件
-    "judicial_interpretation",  # 司法解释
-    "departmental_rule",  # 部门规章
-    "local_regulation",  # 地方性法规
-    "local_government_rule",  # 地方政府规章
-    "normative_document",  # 规范性文件
+def _check_rank(value: str) -> str:
+    if value not in RANK_IDS:
+        raise ValueError(
+            f"'{value}' is not a rank of the hierarchy of law (one of: {', '.join(RANK_IDS)})"
+        )
+    return value
+
+
+#: A rank of the hierarchy of law (model/ranks.yaml), written in Chinese: 法律, 部门规章, ...
+Rank = Annotated[str, AfterValidator(_check_rank)]
+
+
+ArticleKind = Literal["quote", "summary"]
+
+#: What an article may be cited for: the kinds of conclusion it can support (CR602).
+Topic = Literal[
+    "period",  # a validity, publication or list term, or a waiting period
+    "deadline",  # a time limit of a procedure
+    "list",  # entry on, or removal from, a list
+    "measure",  # a sanction, incentive or management measure
+    "matter",  # the answer for a matter (procurement, bidding, …)
+    "repair",  # conditions, routes and bars of repair or early removal
+    "status",  # whether information is published, used, expired, corrected
+    "classification",  # the class (severity) of information
+    "grade",  # a credit grade
 ]
 
 
 class Article(Strict):
-    """One citable unit of an instrument, with its quoted Chinese text."""
+    """One citable unit of an instrument, in Chinese, saying whether it quotes or summarises."""
 
     id: str = Field(
         min_length=1, description="As written in the instrument: 第三十条, 第十二条（九）, （七）"
     )
-    text: str = Field(min_length=1, description="The quoted text of the article or clause")
+    text: str = Field(
+        min_length=1, description="The article or clause in Chinese: quoted, or summarised"
+    )
+    kind: ArticleKind = Field(
+        description="quote: the instrument's own words (fragments joined by …); summary: the project's Chinese summary of the article"
+    )
+    unverified: str | None = Field(
+        default=None,
+        description="why the article's number or wording could not be verified; shown with every citation of it",
+    )
+    decides: list[Topic] = Field(
+        default_factory=list,
+        description="what the article decides, where its text does not say so in words the support check reads (CR602)",
+    )
+    yields_to: list[Rank] = Field(
+        default_factory=list,
+        description="另有规定的除外: ranks whose rules on the same point prevail over rules citing this article",
+    )
 
 
 class Document(Strict):
@@ -78,9 +113,13 @@ class Document(Strict):
 
     key: str = Field(description="Short key that citations use, e.g. nt2018.measures")
     number: str | None = Field(default=None, description="文号, e.g. 通政发〔2018〕25号")
+    no_number_reason: str | None = Field(
+        default=None,
+        description="why the document is cited without a 文号 (required when number is null, CR603)",
+    )
     title: str
     issuer: str
-    level: DocumentLevel
+    rank: Rank = Field(description="效力层级, e.g. 部门规章 (model/ranks.yaml)")
     issued_on: date | None = None
     effective_from: date | None = None
     effective_to: date | None = None
@@ -280,6 +319,13 @@ class Then(Strict):
 FactKind = Literal["subject", "record", "event"]
 
 
+class DeferSpec(Strict):
+    """The point a default rule leaves to rules of other ranks, and where its instrument says so."""
+
+    to: list[Rank] = Field(min_length=1, description="ranks of the rules it gives way to")
+    cites: list[Citation] = Field(min_length=1)
+
+
 class Rule(Strict):
     """A rule: when a fact meets the condition, conclude ``then``, citing the law."""
 
@@ -292,7 +338,12 @@ class Rule(Strict):
     cites: list[Citation] = Field(default_factory=list)
     overrides: list[str] = Field(default_factory=list)
     default: bool = Field(
-        default=False, description="a default that any non-default rule on the same value overrides"
+        default=False,
+        description="a default that gives way to non-default rules on the same value (all of them, or those `defers` names)",
+    )
+    defers: DeferSpec | None = Field(
+        default=None,
+        description="for a default: the ranks it gives way to (besides its own and higher ones), cited",
     )
     note: str | None = None
 

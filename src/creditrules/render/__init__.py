@@ -27,6 +27,9 @@ _OPS = {
     "is_null": "为空",
 }
 
+#: How a rendered article says what its text is (the same marks as ``explain``).
+_KIND_MARK = {"quote": "〔原文〕", "summary": "〔摘要〕"}
+
 
 def condition_zh(cond: Condition | None) -> str:
     """A condition in plain Chinese."""
@@ -129,11 +132,13 @@ def render_ruleset(rs: Ruleset) -> str:
             continue
         lines += ["", f"## {doc.title}（{doc.number or key}）", ""]
         lines.append(
-            f"{doc.issuer}；效力层级 `{doc.level}`"
+            f"{doc.issuer}；效力层级 {doc.rank}"
             + (f"；施行 {doc.effective_from}" if doc.effective_from else "")
+            + ("" if doc.number else f"；无文号：{doc.no_number_reason or '未说明'}")
         )
         for a in arts:
-            lines += ["", f"### {a.id}", "", f"> {a.text}", ""]
+            mark = _KIND_MARK[a.kind] + (f"〔未核实：{a.unverified}〕" if a.unverified else "")
+            lines += ["", f"### {a.id}", "", f"> {mark}{a.text}", ""]
             lines += cited[(key, a.id)]
     return "\n".join(lines) + "\n"
 

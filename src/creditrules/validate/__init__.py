@@ -17,6 +17,7 @@ from creditrules.loader import Located, Ruleset
 from creditrules.model.facts import BUILTIN_FIELDS, SETTABLE, FieldInfo
 from creditrules.model.ruleset import All, AnyOf, Citation, Comparison, Condition, Not, Rule
 from creditrules.validate.legal import check_legal
+from creditrules.validate.rank import check_rank
 
 __all__ = ["check_ruleset", "field_dictionary"]
 
@@ -406,5 +407,15 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
             cites = getattr(ld.removal, key) if ld.removal else []
             if cites:
                 diags += check_citations(rs, cites, loc, ("removal", key), f"list '{ld.id}'")
+    for rule in rs.rules:
+        if rule.defers:
+            diags += check_citations(
+                rs,
+                rule.defers.cites,
+                rs.locate("rule", rule.id),
+                ("defers", "cites"),
+                f"rule '{rule.id}'",
+            )
     diags += check_legal(rs)
+    diags += check_rank(rs)
     return finalize(diags)

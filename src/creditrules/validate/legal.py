@@ -23,11 +23,11 @@ GUIDANCE_49_IN_FORCE = date(2020, 12, 7)
 #: 49号 (七): the criteria of a list are put out for comment for no less than 30 days.
 MIN_CONSULTATION_DAYS = 30
 #: What a sanction may rest on (法律、法规或者党中央、国务院政策文件).
-BASIS_LEVELS = {"law", "administrative_regulation", "local_regulation", "central_policy"}
+BASIS_LEVELS = {"法律", "行政法规", "地方性法规", "国务院规范性文件"}
 #: Who may set national list criteria (49号 (七): law, administrative regulation, central policy; departmental rules where not yet possible).
-NATIONAL_CRITERIA_LEVELS = (BASIS_LEVELS - {"local_regulation"}) | {
-    "departmental_rule",
-    "judicial_interpretation",
+NATIONAL_CRITERIA_LEVELS = (BASIS_LEVELS - {"地方性法规"}) | {
+    "部门规章",
+    "司法解释",
 }
 
 
@@ -41,7 +41,7 @@ def _doc_has_basis(docs: dict[str, Document], key: str, seen: set[str]) -> bool:
         return False
     seen.add(key)
     doc = docs[key]
-    return doc.level in BASIS_LEVELS or any(_doc_has_basis(docs, k, seen) for k in doc.implements)
+    return doc.rank in BASIS_LEVELS or any(_doc_has_basis(docs, k, seen) for k in doc.implements)
 
 
 def measure_has_basis(rs: Ruleset, m: Measure, seen: set[str] | None = None) -> bool:
@@ -148,8 +148,8 @@ def check_legal(rs: Ruleset) -> Iterator[Diagnostic]:
                 loc.span("fields") if loc else None,
             )
         docs = rs.all_documents()
-        levels = {docs[c.document].level for c in ld.criteria if c.document in docs}
-        allowed = {"local_regulation"} if ld.scope == "local" else NATIONAL_CRITERIA_LEVELS
+        levels = {docs[c.document].rank for c in ld.criteria if c.document in docs}
+        allowed = {"地方性法规"} if ld.scope == "local" else NATIONAL_CRITERIA_LEVELS
         if not levels & allowed:
             need = (
                 "a local regulation (地方性法规)"
