@@ -342,7 +342,9 @@ DECISION: dict[str, Doc] = {
         "The versions the ruleset was evaluated on (extends), nearest first, each the one in "
         "force on as_of; empty when none was in force.",
     ),
-    "ruleset.layers[].id": Doc("上位规则集标识。", "The id of the version built on.", "cn.national"),
+    "ruleset.layers[].id": Doc(
+        "上位规则集标识。", "The id of the version built on.", "cn.national"
+    ),
     "ruleset.layers[].version": Doc("上位规则集版本。", "Its version.", "2026"),
     "ruleset.layers[].sha256": Doc("上位规则集内容哈希。", "Its content hash."),
     "engine": Doc("作出决定的软件。", "The software that decided."),
