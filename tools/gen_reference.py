@@ -35,7 +35,7 @@ from creditrules.api import list_rulesets, load_ruleset
 from creditrules.explain import _ZH_TERMS
 from creditrules.model import vocab
 from creditrules.model.case import Case
-from creditrules.model.decision import SCHEMA_VERSION, Decision
+from creditrules.model.decision import SCHEMA_VERSION, CitationOut, Decision
 from creditrules.model.ruleset import All, AnyOf, Comparison, Not
 
 REPO = Path(__file__).resolve().parents[1]
@@ -536,14 +536,33 @@ DECISION: dict[str, Doc] = {
     ),
 }
 
-CITATION_FIELDS: dict[str, tuple[str, str]] = {
-    "document": ("文件名称。", "The instrument's title."),
-    "number": ("文号。", "Its number."),
-    "article": (
-        "条款，按原文书写（`第三十条`、`第十二条第三款`、`（七）`）。",
-        "The article as written in it.",
+CITATION_DOCS: dict[str, Doc] = {
+    "document": Doc("文件名称。", "The instrument's title.", "南通市公共信用信息管理办法(试行)"),
+    "number": Doc(
+        "文号；没有文号的文件为 null。", "Its number; null where it has none.", "通政发〔2018〕25号"
     ),
-    "text": ("条文原文（或标明的中文摘要）。", "The article's text (or a marked Chinese summary)."),
+    "article": Doc(
+        "条款，按原文书写（`第三十条`、`第十二条第三款`、`（七）`）。",
+        "The article as written in the instrument.",
+        "第三十条",
+    ),
+    "text": Doc(
+        "条文原文，或中文摘要（见 kind）。",
+        "The article's text, or a Chinese summary (see kind).",
+        "…",
+    ),
+    "kind": Doc(
+        "`quote` 为原文，`summary` 为本项目的中文摘要。",
+        "`quote`: the instrument's own words; `summary`: the project's Chinese summary.",
+        "quote",
+        names=(("quote", "原文"), ("summary", "摘要")),
+    ),
+    "no_number_reason": Doc(
+        "文件没有文号的原因。", "Why the instrument has no number, where it has none."
+    ),
+    "unverified": Doc(
+        "条款编号或文字未能核实的原因。", "Why the article's number or wording is not verified."
+    ),
 }
 
 
@@ -698,20 +717,24 @@ def _check_example(row: FieldRow, doc: Doc) -> None:
 
 
 def table(
-    model: type[BaseModel], docs: dict[str, Doc], lang: Lang, read: dict[str, set[str]]
+    model: type[BaseModel],
+    docs: dict[str, Doc],
+    lang: Lang,
+    read: dict[str, set[str]],
+    *,
+    output: bool = False,
 ) -> str:
-    """The field table of a model."""
+    """The field table of a model; ``output`` (a Decision, where every field is always
+    present) leaves out the required column."""
     zh = lang == "zh"
-    if zh:
-        out = [
-            "| 字段 | 类型 | 必填 | 说明 | 取值 | 示例 |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-    else:
-        out = [
-            "| field | type | required | meaning | values | example |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
+    heads = (
+        ["字段", "类型", "必填", "说明", "取值", "示例"]
+        if zh
+        else ["field", "type", "required", "meaning", "values", "example"]
+    )
+    if output:
+        del heads[2]
+    out = ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
     rows = list(walk(model))
     missing = [r.path for r in rows if r.path not in docs]
     if missing:
@@ -747,7 +770,10 @@ def table(
         req = ("是" if zh else "yes") if row.required else ""
         example = "" if doc.example is None else _code(doc.example)
         text = doc.zh if zh else doc.en
-        out.append(f"| `{row.path}` | {typ} | {req} | {text} | {cell} | {example} |")
+        cells = [f"`{row.path}`", typ, req, text, cell, example]
+        if output:
+            del cells[2]
+        out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 
@@ -803,11 +829,7 @@ The complete example (`examples/nantong-2026.json`):
 
 def decision_page(lang: Lang, read: dict[str, set[str]]) -> str:
     zh = lang == "zh"
-    cite_rows = [
-        "| 字段 | 说明 |" if zh else "| field | meaning |",
-        "| --- | --- |",
-        *(f"| `{k}` | {v[0] if zh else v[1]} |" for k, v in CITATION_FIELDS.items()),
-    ]
+    cite_rows = [table(CitationOut, CITATION_DOCS, lang, read, output=True)]
     if zh:
         intro = f"""# 决定参考
 
@@ -835,7 +857,7 @@ Every conclusion carries `basis`: the articles it rests on, each
 
 ## Fields
 """
-    return HEAD[lang] + intro + "\n" + table(Decision, DECISION, lang, read) + "\n"
+    return HEAD[lang] + intro + "\n" + table(Decision, DECISION, lang, read, output=True) + "\n"
 
 
 def generate() -> dict[Path, str]:

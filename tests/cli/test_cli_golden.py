@@ -145,6 +145,7 @@ OK_CASES: dict[str, list[str]] = {
     "bare-prints-help": [],
     "rulesets-json": ["rulesets", "--format", "json"],
     "validate-rulesets-json": ["validate", "rulesets", "--format", "json"],
+    "synth-jsonl": ["synth", "--seed", "1", "--subjects", "2", "--ruleset", "cn.js.nantong"],
     **{f"help-{c}": [c, "--help"] for c in COMMANDS},
 }
 
@@ -346,6 +347,8 @@ BAD_CASES: dict[str, Bad] = {
         ["test", SCENARIOS, "no/such/scenario.yaml", "no/such/folder"], ["PATH", "PATH"]
     ),
     "error-unknown-shell": Bad(["completion", "cmd.exe"], ["shell"], usage=True),
+    "error-synth-unknown-ruleset": Bad(["synth", "--ruleset", "cn.nowhere"], ["--ruleset"]),
+    "error-synth-too-many-records": Bad(["synth", "--records", "31"], ["--records"], usage=True),
 }
 
 

@@ -98,3 +98,16 @@ def test_api_page_covers_the_public_facade() -> None:
     undocumented = sorted(n for n, obj in public.items() if id(obj) not in documented)
     assert not undocumented, f"docs/en/api.md lacks ::: entries for {undocumented}"
     assert "__version__" in page
+
+
+def test_every_chinese_and_english_page_is_in_the_nav() -> None:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    in_nav = set(_nav_files(config["nav"]))
+    pages = {
+        p.relative_to(DOCS).as_posix()
+        for lang in ("zh", "en")
+        for p in (DOCS / lang).rglob("*.md")
+        if "examples" not in p.relative_to(DOCS).parts
+    }
+    missing = sorted(pages - in_nav)
+    assert not missing, f"add these pages to the nav in mkdocs.yml: {missing}"

@@ -16,5 +16,6 @@ COMMANDS: tuple[str, ...] = (
     "explain",
     "replay",
     "render",
+    "synth",
     "completion",
 )
