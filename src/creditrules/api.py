@@ -174,12 +174,18 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
 
 
 def _check_layerings(rs: Ruleset, folder: Path, roots: list[Path]) -> list[Diagnostic]:
-    """The version on every other version of its parent: whichever version is selected, it
-    is evaluated on the parent in force on the evaluation date, so each pairing must hold."""
+    """The version on every other version of its parent in force on or after the day it took
+    effect: whichever version is selected, it is evaluated on the parent in force on the
+    evaluation date (a version named for a later date meets later law), so each such pairing
+    must hold. Parent versions that ended before it began are met only when a version is
+    evaluated before its own date; evaluation checks those pairings when it meets them."""
     diags: list[Diagnostic] = []
     seen = {str(p.folder.resolve()) for p in rs.layers()[:1]}
     for entry in parent_versions(rs):
-        if str(entry.folder.resolve()) in seen:
+        end = entry.manifest.effective_to
+        if str(entry.folder.resolve()) in seen or (
+            end is not None and end <= rs.manifest.effective_from
+        ):
             continue
         seen.add(str(entry.folder.resolve()))
         other, ds = load(folder, on=entry.manifest.effective_from, roots=roots)

@@ -99,33 +99,34 @@ def test_explain_names_the_layer() -> None:
 
 
 def test_validate_checks_the_version_on_every_national_version(tmp_path: Path) -> None:
-    """A city version that only holds together on one national version is reported: it will
-    be evaluated on the others on their dates."""
-    folder = tmp_path / "cn" / "test" / "city" / "2027"
+    """A city version that only holds together on the national version of its own date is
+    reported: named for a later date, it is evaluated on the later national version."""
+    folder = tmp_path / "cn" / "test" / "city" / "2024"
     folder.mkdir(parents=True)
     (folder / "ruleset.yaml").write_text(
-        "id: cn.test.city\nversion: '2027'\ntitle: 测试市办法\nissuer: 测试市人民政府\n"
-        "effective_from: 2027-01-01\nextends: cn.national\nlaw_date: as_of\n",
+        "id: cn.test.city\nversion: '2024'\ntitle: 测试市办法\nissuer: 测试市人民政府\n"
+        "effective_from: 2024-01-01\nextends: cn.national\nlaw_date: as_of\n",
         encoding="utf-8",
     )
     (folder / "rules.yaml").write_text(
         """\
 rules:
-  - id: test.city.repair_free
-    title: 信用修复不收费
+  - id: test.city.repair_right
+    title: 信用主体依法享有信用信息修复的权利
     applies_to: record
     when: {field: category, eq: negative}
-    then: {repair_route: credit_china_free_of_charge}
+    then: {repair_route: finding_unit_or_platform}
     cites:
-      - {document: cn.ndrc2025_36, article: 第二十六条}
+      - {document: cn.ndrc2023_58, article: 第二条}
 """,
         encoding="utf-8",
     )
     diags = creditrules.validate(folder)
     cr303 = [d for d in diags if d.code == "CR303"]
-    # On cn.national@2026 (its own date) the document exists; on @2020 and @2023 it does not.
+    # On cn.national@2023 (its own date) 令58号 is registered; on @2026 it is not (@2020 ended
+    # before the version began and is not paired).
     assert cr303, [d.render() for d in diags]
-    assert all("cn.ndrc2025_36" in d.message for d in cr303)
+    assert all("cn.ndrc2023_58" in d.message for d in cr303)
     # The bundled rulesets hold together on every version.
     assert [d for d in creditrules.validate(bundled_root()) if d.severity == "error"] == []
     shutil.rmtree(folder)
