@@ -12,6 +12,7 @@ COMMANDS: tuple[str, ...] = (
     "rulesets",
     "validate",
     "evaluate",
+    "batch",
     "test",
     "explain",
     "replay",
