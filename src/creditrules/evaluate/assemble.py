@@ -86,11 +86,12 @@ _last: tuple[Ruleset, _Citations] | None = None
 
 def _citations(rs: Ruleset) -> _Citations:
     global _last
-    if _last is not None and _last[0] is rs:
-        return _last[1]
+    last = _last  # one read: another thread may replace it meanwhile
+    if last is not None and last[0] is rs:
+        return last[1]
     got = _CITATIONS.get(rs.sha256)
     if got is None:
-        got = _CITATIONS[rs.sha256] = _Citations(rs)
+        got = _CITATIONS.setdefault(rs.sha256, _Citations(rs))
     _last = (rs, got)
     return got
 

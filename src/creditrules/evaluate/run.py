@@ -170,9 +170,7 @@ def _apply(st: EvalState, rule: CompiledRule, fact: Fact) -> None:
         _claim(st, (fk, "measure:" + t.measure.id)).append(Claim(r, t.measure))
         effects.append(f"measure {t.measure.id}")
     if t.deadline:
-        _claim(st, (fk, "deadline:" + t.deadline.procedure)).append(
-            Claim(r, t.deadline)
-        )
+        _claim(st, (fk, "deadline:" + t.deadline.procedure)).append(Claim(r, t.deadline))
         effects.append(f"deadline {t.deadline.procedure} {t.deadline.duration}")
     if t.matter:
         _claim(st, (fk, "matter:" + t.matter.matter)).append(Claim(r, t.matter))
