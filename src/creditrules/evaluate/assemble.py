@@ -78,21 +78,14 @@ def _dedup(cites: list[CitationOut]) -> list[CitationOut]:
     return out
 
 
-#: Citations by ruleset content hash. The last ruleset object asked about is remembered
-#: with its hash, so the hash of a ruleset and its parents is computed once per object.
+#: Citations by ruleset content hash (of the version and everything it extends).
 _CITATIONS: dict[str, _Citations] = {}
-_last: tuple[Ruleset, _Citations] | None = None
 
 
 def _citations(rs: Ruleset) -> _Citations:
-    global _last
-    last = _last  # one read: another thread may replace it meanwhile
-    if last is not None and last[0] is rs:
-        return last[1]
     got = _CITATIONS.get(rs.sha256)
     if got is None:
         got = _CITATIONS.setdefault(rs.sha256, _Citations(rs))
-    _last = (rs, got)
     return got
 
 
