@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from creditrules import log as decision_log
 from creditrules.compile import durable
 from creditrules.compile.ir import check_budget, stratify
 from creditrules.diagnostics import Diagnostic, Span, finalize
-from creditrules.errors import RulesetError
+from creditrules.errors import InputError, RulesetError
 from creditrules.evaluate import evaluate as _evaluate
 from creditrules.evaluate.conflicts import LAYERED, conflict_diagnostics, find_conflicts
 from creditrules.evaluate.run import Backend
@@ -25,6 +26,8 @@ from creditrules.loader import (
     discover,
     load,
 )
+from creditrules.log import DecisionLog
+from creditrules.log.entry import decided_at_text
 from creditrules.model.decision import Decision
 from creditrules.replay import ReplayReport
 from creditrules.replay import replay as _replay
@@ -100,6 +103,9 @@ def evaluate(
     *,
     as_of: str | date | None = None,
     backend: Backend = "durable_rules",
+    log: str | Path | DecisionLog | None = None,
+    decided_at: datetime | str | None = None,
+    entry_id: str | None = None,
 ) -> Decision:
     """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision.
 
@@ -110,6 +116,12 @@ def evaluate(
         as_of: overrides the case's ``as_of``.
         backend: ``durable_rules`` (the default) or ``reference``, the pure-Python engine
             that must give the same answer.
+        log: also append the decision to this decision log (a path, ``sqlite:///PATH``,
+            ``postgresql://…`` or an open ``creditrules.log.DecisionLog``).
+        decided_at: required with ``log``: the caller's time of the decision, ISO 8601
+            with its UTC offset, or an aware ``datetime`` (the engine reads no clock).
+        entry_id: the log entry's id (a random UUID when not given;
+            ``creditrules.log.append`` returns the whole entry).
 
     Returns:
         The Decision; ``model_dump(mode="json", by_alias=True)`` gives its JSON document.
@@ -117,14 +129,27 @@ def evaluate(
     Raises:
         InputError: the case is not acceptable; ``problems`` names each field.
         RuleConflictError: two applicable rules disagree and neither overrides the other.
+        LogError: the log could not be opened or appended to.
     """
+    if log is None and (decided_at is not None or entry_id is not None):
+        given = "decided_at" if decided_at is not None else "entry_id"
+        raise InputError([(given, "applies only with log=: nothing would record it")])
+    if log is not None:
+        if decided_at is None:
+            raise InputError(
+                [("decided_at", "required with log=: the caller's time of the decision")]
+            )
+        decided_at_text(decided_at)
     when = _date(as_of)
     if isinstance(rs, str):
         case_date = when or _date(
             case.get("as_of") if isinstance(case, dict) else getattr(case, "as_of", None)
         )
         rs = load_ruleset(rs, as_of=case_date)
-    return _evaluate(rs, case, as_of=when, backend=backend)
+    decision = _evaluate(rs, case, as_of=when, backend=backend)
+    if log is not None and decided_at is not None:
+        decision_log.append(log, decision, decided_at=decided_at, entry_id=entry_id)
+    return decision
 
 
 def validate(*paths: str | Path) -> list[Diagnostic]:

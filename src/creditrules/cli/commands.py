@@ -16,6 +16,7 @@ COMMANDS: tuple[str, ...] = (
     "test",
     "explain",
     "replay",
+    "log",
     "render",
     "synth",
     "completion",
