@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from creditrules.compile.ir import check_budget, stratify
 from creditrules.diagnostics import Diagnostic, Span, finalize
 from creditrules.errors import RulesetError
 from creditrules.evaluate import evaluate as _evaluate
+from creditrules.evaluate.conflicts import LAYERED, conflict_diagnostics, find_conflicts
 from creditrules.evaluate.run import Backend
 from creditrules.explain import explain
 from creditrules.loader import (
@@ -160,9 +162,66 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
             rs, ds = load(folder, roots=[path])
             diags += ds
             if rs is not None and not [d for d in ds if d.severity == "error"]:
-                diags += check_loaded(rs)
+                checked = check_loaded(rs)
+                diags += checked
+                if not [d for d in checked if d.severity == "error"]:
+                    # Pairs are checked on a ruleset that is otherwise sound.
+                    diags += check_conflicts(rs, folder, path)
         diags += check_versions(discover([path]))
     return finalize(diags)
+
+
+def layerings(rs: Ruleset, folder: Path, root: Path) -> list[Ruleset]:
+    """The ruleset as loaded on each parent version it can be layered on: a version that
+    extends an id without ``@version`` runs on the parent in force on the evaluation date,
+    so each parent version in force during the child's own span is a layering to check."""
+    out = [rs]
+    ext = rs.manifest.extends
+    if not ext or "@" in ext:
+        return out
+    m = rs.manifest
+    seen = {rs.sha256}
+    for e in discover([root, bundled_root(), folder.parent.parent]):
+        pm = e.manifest
+        if e.id != ext or (m.effective_to is not None and pm.effective_from >= m.effective_to):
+            continue
+        if pm.effective_to is not None and pm.effective_to <= m.effective_from:
+            continue
+        other, ds = load(folder, on=max(m.effective_from, pm.effective_from), roots=[root])
+        if other is None or other.sha256 in seen or [d for d in ds if d.severity == "error"]:
+            continue
+        seen.add(other.sha256)
+        out.append(other)
+    return out
+
+
+def check_conflicts(rs: Ruleset, folder: Path, root: Path) -> list[Diagnostic]:
+    """CR316 for every pair of rules that can disagree on one value with nothing to settle
+    it, in each layering of the ruleset (pairs of its own rules, or of its own and a parent's)."""
+    own = {r.id for r in rs.rules}
+    diags: list[Diagnostic] = []
+    for layered in layerings(rs, folder, root):
+        chain = []
+        node: Ruleset | None = layered
+        while node is not None:
+            chain.append(node.ref)
+            node = node.parent
+        fields = field_dictionary(layered)
+        found = find_conflicts(layered, fields, only=own)
+        diags += conflict_diagnostics(layered, found, fields, own=own, layering=" on ".join(chain))
+    # One diagnostic per pair, naming every layering it was found in.
+    merged: dict[tuple[object, ...], Diagnostic] = {}
+    for d in diags:
+        key = (d.span, d.rule, d.message)
+        if key not in merged:
+            merged[key] = d
+            continue
+        first = merged[key]
+        notes = list(first.notes)
+        if notes and d.notes and notes[-1].startswith(LAYERED) and d.notes[-1].startswith(LAYERED):
+            notes[-1] += "; " + d.notes[-1].removeprefix(LAYERED)
+            merged[key] = replace(first, notes=tuple(notes))
+    return list(merged.values())
 
 
 def check_versions(entries: list[Entry]) -> list[Diagnostic]:

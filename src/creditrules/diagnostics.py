@@ -189,6 +189,12 @@ CATALOGUE: dict[str, CodeInfo] = dict(
             "A parameter tagged [C] or [U] carries no note.",
             "say where the value comes from and why it is kept configurable",
         ),
+        _c(
+            "CR316",
+            "rules-conflict",
+            "Two rules can decide one value of one fact differently, and nothing declares which prevails.",
+            "say which rule prevails and why in law: between instruments of one rank, `overrides` on the special provision that prevails over the general one (a higher-ranked instrument prevails by its document's rank already); a value order under `precedence:`; or a narrower condition where the two were never meant to meet",
+        ),
         # CR4xx: the engine budget (durable_rules limits)
         _c(
             "CR401",
@@ -238,6 +244,12 @@ CATALOGUE: dict[str, CodeInfo] = dict(
             "override-against-rank",
             "A rule overrides a rule of a higher-ranked instrument that does not leave the point to it.",
             "drop the override (the higher rule prevails, 立法法 第九十九条 ff.), or, where the higher instrument itself leaves the point to lower rules, mark its rule `default: true` with `defers: {to: [RANK], cites: [...]}` citing that article",
+        ),
+        _c(
+            "CR507",
+            "bar-without-deny",
+            "A matter answer names a measure that bars the subject from the matter, yet is not deny.",
+            "answer deny where the measure bars the matter (its `bars`), or name a measure that does not bar it",
         ),
     ]
 )

@@ -148,10 +148,24 @@ class Ruleset:
     def ranking(self) -> Ranking:
         """The rank of every rule (its instrument's) and what it yields or defers to."""
         if self._ranking is None:
+            h = hierarchy()
             docs = self.all_documents()
             ranks: dict[str, str | None] = {}
             yields: dict[str, frozenset[str]] = {}
             defers: dict[str, frozenset[str] | None] = {}
+            applies: dict[str, frozenset[str]] = {}
+
+            def implemented(key: str, seen: frozenset[str]) -> set[str]:
+                doc = docs.get(key)
+                if doc is None or key in seen:
+                    return set()
+                out: set[str] = set()
+                for k in doc.implements:
+                    if k in docs:
+                        out.add(docs[k].rank)
+                        out |= implemented(k, seen | {key})
+                return out
+
             for r in self.all_rules():
                 first = next((docs[c.document] for c in r.cites if c.document in docs), None)
                 ranks[r.id] = first.rank if first else None
@@ -163,7 +177,12 @@ class Ruleset:
                             ys.update(a.yields_to)
                 yields[r.id] = frozenset(ys)
                 defers[r.id] = frozenset(r.defers.to) if r.defers else None
-            self._ranking = Ranking(ranks, yields, defers, hierarchy())
+                first_key = next((c.document for c in r.cites if c.document in docs), None)
+                interprets = first_key is not None and docs[first_key].rank in h.interpret
+                applies[r.id] = frozenset(
+                    implemented(first_key, frozenset()) if first_key and interprets else ()
+                )
+            self._ranking = Ranking(ranks, yields, defers, h, applies)
         return self._ranking
 
     def all_notes(self) -> list[Note]:

@@ -18,6 +18,7 @@ from typing import Any, Literal, Union
 from creditrules.diagnostics import Diagnostic
 from creditrules.loader import Ruleset
 from creditrules.model.facts import PERIOD_NAMES
+from creditrules.model.rank import hierarchy
 from creditrules.model.ruleset import All, AnyOf, Comparison, Condition, Not, Rule
 
 #: Tests (comparison leaves, one per value of an `in`) one durable_rules ruleset may hold;
@@ -272,6 +273,33 @@ def rule_writes(rule: Rule) -> set[str]:
     return out
 
 
+#: Claims on these values never conflict: a matter's answers combine (the most
+#: restrictive stands) and the deadlines of several authorities all stand.
+COMBINED_CLAIMS = ("matter:", "deadline:")
+
+
+def claims_of(rule: Rule) -> list[tuple[str, Any]]:
+    """What a rule claims when it fires, as (value key, claimed value), keyed the way the
+    evaluation resolves them: ``status``, ``classify:severity``, ``period:validity``,
+    ``list:<id>``, ``measure:<id>``, ``deadline:<procedure>``, ``matter:<matter>``, ``grade:``."""
+    t = rule.then
+    out: list[tuple[str, Any]] = [(a, v) for a, v in (t.set or {}).items()]
+    out += [("classify:" + a, v) for a, v in (t.classify or {}).items()]
+    if t.period:
+        out.append(("period:" + t.period.name, t.period))
+    if t.list:
+        out.append(("list:" + t.list.id, t.list))
+    if t.measure:
+        out.append(("measure:" + t.measure.id, t.measure))
+    if t.deadline:
+        out.append(("deadline:" + t.deadline.procedure, t.deadline))
+    if t.matter:
+        out.append(("matter:" + t.matter.matter, t.matter))
+    if t.grade:
+        out.append(("grade:", t.grade))
+    return out
+
+
 def rule_reads(rule: Rule, cond: Cond) -> set[str]:
     k = rule.applies_to
     reads = {f"{k}:{f}" for f in fields_read(cond)}
@@ -284,8 +312,10 @@ def rule_reads(rule: Rule, cond: Cond) -> set[str]:
         reads.add("record:validity.until")
     if rule.then.measure and rule.then.measure.until == "list":
         reads.add("pseudo:list:record")
-    if (rule.then.list or rule.then.measure) and k == "record":
-        # Whether an entry or measure is in force depends on the record's final status.
+    if rule.then.measure and k == "record":
+        # Whether a measure is in force depends on the record's final status. (Whether a list
+        # entry is in force is the record_lists derivation's, which reads the status; the
+        # entry's rule does not.)
         reads |= {"record:validity.until", "record:status"}
     return reads
 
@@ -301,6 +331,20 @@ def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
         reads[node] = rule_reads(r, lowered[r.id])
         for w in rule_writes(r):
             producers.setdefault(w, []).append(node)
+    # A period may be taken by the term of a list entry on the same point (model/ranks.yaml
+    # `points`) where the list's rule prevails over the period's: those list rules first.
+    ranking = rs.ranking()
+    points = hierarchy().points
+    for r in rules:
+        if r.then.period and f"period:{r.then.period.name}" in points:
+            for other in rules:
+                if (
+                    other.then.list
+                    and other.applies_to == r.applies_to
+                    and ranking.prevails(other.id, r.id)
+                ):
+                    reads[f"rule:{r.id}"].add(f"pseudo:list_rule:{other.id}")
+                    producers.setdefault(f"pseudo:list_rule:{other.id}", [f"rule:{other.id}"])
     for d in DERIVATIONS:
         node = f"derive:{d.name}"
         reads[node] = set(d.reads)
@@ -403,7 +447,9 @@ __all__ = [
     "BUDGET_GROUPS",
     "BUDGET_KEYS",
     "BUDGET_TESTS",
+    "COMBINED_CLAIMS",
     "check_budget",
+    "claims_of",
     "And",
     "Cmp",
     "CompiledRule",

@@ -269,10 +269,20 @@ def _matters(st: _State) -> list[MatterOut]:
     rs = st.rs
     known: set[Any] = {w.split(":", 1)[1] for (fk, w) in st.decided if w.startswith("matter:")}
     decided_any = {r.then.matter.matter for r in rs.all_rules() if r.then.matter}
-    wanted = list(st.case.matters) or sorted(known)
+    declared = rs.all_measures()
+    barring: dict[str, dict[str, list[Rule]]] = {}
+    for e in st.ctx.measure_entries:
+        for bm in declared[e["id"]].bars:
+            barring.setdefault(bm, {}).setdefault(e["id"], []).extend(e["rules"])
+    wanted: list[Any] = list(st.case.matters) or sorted(known | set(barring))
     out = []
     for m in wanted:
         res = st.decided.get(("subject", "matter:" + m))
+        if res is None and m in barring:
+            named = sorted(barring[m])
+            rules = [r for mid in named for r in barring[m][mid]]
+            out.append(MatterOut(matter=m, outcome="deny", measures=named, basis=_basis(rs, rules)))
+            continue
         if res is None:
             reason = (
                 f"no rule of {rs.ref} decides {m}"
@@ -282,12 +292,19 @@ def _matters(st: _State) -> list[MatterOut]:
             out.append(MatterOut(matter=m, outcome=None, measures=[], reason=reason, basis=[]))
             continue
         spec = res.value
+        outcome, named, rules = spec.outcome, list(spec.measures), list(res.deciders)
+        # A measure that bars the subject from the matter makes the answer deny, whatever the
+        # matter rules said: the answer and the measures never contradict each other.
+        bar = barring.get(m, {})
+        if bar and outcome != "deny":
+            outcome, named = "deny", sorted(bar)
+            rules = [r for mid in named for r in bar[mid]]
         out.append(
             MatterOut(
                 matter=m,
-                outcome=spec.outcome,
-                measures=list(spec.measures),
-                basis=_basis(rs, res.deciders),
+                outcome=outcome,
+                measures=named,
+                basis=_basis(rs, rules),
             )
         )
     return out

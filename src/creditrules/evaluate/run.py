@@ -13,11 +13,18 @@ from creditrules.calendar import (
     parse_duration,
 )
 from creditrules.compile import reference
-from creditrules.compile.ir import DERIVATIONS, CompiledRule, Plan, fields_read, stratify
+from creditrules.compile.ir import (
+    DERIVATIONS,
+    CompiledRule,
+    Plan,
+    claims_of,
+    fields_read,
+    stratify,
+)
 from creditrules.errors import CalendarError, EngineError, RulesetError
 from creditrules.evaluate.assemble import assemble
 from creditrules.evaluate.case_input import check_case, parse_case
-from creditrules.evaluate.conclude import Claim, Resolution, resolve
+from creditrules.evaluate.conclude import Claim, Resolution, decide, resolve
 from creditrules.evaluate.derive import DERIVATION_FUNCS, Context
 from creditrules.evaluate.facts import Fact, build
 from creditrules.evaluate.state import EvalState, _d
@@ -25,7 +32,7 @@ from creditrules.loader import Ruleset
 from creditrules.model.decision import (
     Decision,
 )
-from creditrules.model.vocab import ORDER_OF_OUTCOMES
+from creditrules.model.rank import hierarchy
 
 Backend = Literal["durable_rules", "reference", "both"]
 BACKENDS: tuple[str, ...] = ("durable_rules", "reference", "both")
@@ -49,7 +56,6 @@ _DERIVED = frozenset(
     w.split(":", 1)[1] for d in DERIVATIONS for w in d.writes if not w.startswith("pseudo:")
 )
 _CALENDARS: dict[str, tuple[WorkCalendar, Counting]] = {}
-_PRECEDENCE: dict[str, dict[str, list[str]]] = {}
 
 
 class _WhyNot:
@@ -95,13 +101,6 @@ def calendar_for(rs: Ruleset) -> tuple[WorkCalendar, Counting]:
     got = _CALENDARS.get(rs.sha256)
     if got is None:
         got = _CALENDARS[rs.sha256] = _calendar(rs)
-    return got
-
-
-def _precedence(rs: Ruleset) -> dict[str, list[str]]:
-    got = _PRECEDENCE.get(rs.sha256)
-    if got is None:
-        got = _PRECEDENCE[rs.sha256] = rs.precedence()
     return got
 
 
@@ -153,30 +152,23 @@ def _apply(st: EvalState, rule: CompiledRule, fact: Fact) -> None:
     r = rule.rule
     t = r.then
     fk = fact["_key"]
-    effects: list[str] = []
-    for attr, value in (t.set or {}).items():
-        _claim(st, (fk, attr)).append(Claim(r, value))
-        effects.append(f"{attr} = {value!r}")
-    for attr, value in (t.classify or {}).items():
-        _claim(st, (fk, "classify:" + attr)).append(Claim(r, value))
-        effects.append(f"{attr} = {value!r} (where not given)")
+    for key, value in claims_of(r):
+        _claim(st, (fk, key)).append(Claim(r, value))
+    effects: list[str] = [f"{attr} = {value!r}" for attr, value in (t.set or {}).items()]
+    effects += [
+        f"{attr} = {value!r} (where not given)" for attr, value in (t.classify or {}).items()
+    ]
     if t.period:
-        _claim(st, (fk, "period:" + t.period.name)).append(Claim(r, t.period))
         effects.append(f"{t.period.name}: {t.period.duration} from {t.period.from_}")
     if t.list:
-        _claim(st, (fk, "list:" + t.list.id)).append(Claim(r, t.list))
         effects.append(f"list {t.list.id}")
     if t.measure:
-        _claim(st, (fk, "measure:" + t.measure.id)).append(Claim(r, t.measure))
         effects.append(f"measure {t.measure.id}")
     if t.deadline:
-        _claim(st, (fk, "deadline:" + t.deadline.procedure)).append(Claim(r, t.deadline))
         effects.append(f"deadline {t.deadline.procedure} {t.deadline.duration}")
     if t.matter:
-        _claim(st, (fk, "matter:" + t.matter.matter)).append(Claim(r, t.matter))
         effects.append(f"{t.matter.matter}: {t.matter.outcome}")
     if t.grade:
-        _claim(st, (fk, "grade:")).append(Claim(r, t.grade))
         effects.append(f"grade {t.grade.code}")
     rep = st.repair.setdefault(fk, {})
     if t.repair_unmet:
@@ -197,8 +189,6 @@ def _apply(st: EvalState, rule: CompiledRule, fact: Fact) -> None:
 def _settle(st: EvalState) -> None:
     """Resolve every claimed value and write it into the facts."""
     as_of = st.case.as_of
-    precedence = _precedence(st.rs)
-    ranking = st.rs.ranking()
     # Only values that gained a claim since the last stratum are resolved again: the others
     # would resolve to what they already are (their claims and inputs have not changed).
     # (A value a built-in derivation also writes is resolved every time, as it always was.)
@@ -207,18 +197,7 @@ def _settle(st: EvalState) -> None:
         if (fk, what) not in dirty and what not in _DERIVED:
             continue
         fact = st.by_key[fk]
-        res = (
-            _combine_matters(claims)
-            if what.startswith("matter:")
-            else resolve(
-                claims,
-                fact=fk,
-                attribute=what,
-                precedence=precedence.get(what),
-                several=what.startswith("deadline:"),
-                ranking=ranking,
-            )
-        )
+        res = decide(st.rs, what, claims, fact=fk)
         st.decided[(fk, what)] = res
         if what.startswith("classify:"):
             attr = what.split(":", 1)[1]
@@ -226,8 +205,16 @@ def _settle(st: EvalState) -> None:
                 fact[attr] = res.value
         elif what.startswith("period:"):
             spec = res.value
-            start = _d(fact.get(spec.from_))
             name = spec.name
+            taken = _point_taken_by_list(st, fk, what, res)
+            if taken is not None:
+                # The record's validity is the term of the list entry of the rule it yields to.
+                res, (since, until) = taken
+                st.decided[(fk, what)] = res
+                fact[f"{name}.until"] = until.isoformat() if until else None
+                fact[f"{name}.elapsed"] = None if since is None or until is None else as_of > until
+                continue
+            start = _d(fact.get(spec.from_))
             if start is None:
                 fact[f"{name}.until"] = None
                 fact[f"{name}.elapsed"] = None
@@ -244,17 +231,64 @@ def _settle(st: EvalState) -> None:
             fact[what] = res.value
 
 
-def _combine_matters(claims: list[Claim]) -> Resolution:
-    """Measures apply cumulatively: the most restrictive outcome stands (deny > restrict >
-    allow > priority); a default gives way to any other answer. See docs/readings.md."""
-    live = [c for c in claims if not c.rule.default] or claims
-    rank = {o: i for i, o in enumerate(ORDER_OF_OUTCOMES)}
-    top = max(rank[c.value.outcome] for c in live)
-    winners = [c for c in live if rank[c.value.outcome] == top]
-    measures = sorted({m for c in winners for m in c.value.measures})
-    spec = winners[0].value.model_copy(update={"measures": measures})
-    overridden = {c.rule.id: [w.rule.id for w in winners] for c in claims if c not in winners}
-    return Resolution(spec, [c.rule for c in winners], overridden)
+def _entry_term(st: EvalState, fact: Fact, spec: Any) -> tuple[date | None, date | None]:
+    """The first and last day of a list entry by its own rule (no record cap)."""
+    since = _d(fact.get(spec.since))
+    term = spec.term
+    if spec.term_from_input and fact.get("list.term"):
+        term = fact["list.term"]
+    until = None
+    if since is not None and term:
+        until = add_duration(
+            since, parse_duration(st.rs.duration(term)), st.cal, convention=st.counting
+        )
+    return since, until
+
+
+def _point_taken_by_list(
+    st: EvalState, fk: str, what: str, res: Resolution
+) -> tuple[Resolution, tuple[date | None, date | None]] | None:
+    """Where a period and a list entry decide one point (ranks.yaml ``points``) and every rule
+    deciding the period yields to a rule deciding the entry (by rank or by its article's
+    另有规定的除外), the entry's term is the period: the lower rule gives way."""
+    same_as = hierarchy().points.get(what)
+    if same_as is None:
+        return None
+    ranking = st.rs.ranking()
+    for (k, other), claims in st.claims.items():
+        if k != fk or not other.startswith(same_as + ":"):
+            continue
+        entry = resolve(
+            claims,
+            fact=fk,
+            attribute=other,
+            precedence=st.rs.precedence().get(other),
+            ranking=ranking,
+        )
+        if not all(
+            any(ranking.prevails(hi.id, lo.id) for hi in entry.deciders) for lo in res.deciders
+        ):
+            continue
+        # Only where the period would end the entry early: a lower rule may keep information
+        # longer than the list runs (stricter), never cut the higher rule's entry short.
+        since, until = _entry_term(st, st.by_key[fk], entry.value)
+        own = _period_until(st, st.by_key[fk], res.value)
+        if own is None or (until is not None and own >= until):
+            continue
+        overridden = dict(res.overridden)
+        for lo in res.deciders:
+            overridden.setdefault(lo.id, []).extend(hi.id for hi in entry.deciders)
+        return Resolution(res.value, list(entry.deciders), overridden), (since, until)
+    return None
+
+
+def _period_until(st: EvalState, fact: Fact, spec: Any) -> date | None:
+    start = _d(fact.get(spec.from_))
+    if start is None:
+        return None
+    return add_duration(
+        start, parse_duration(st.rs.duration(spec.duration)), st.cal, convention=st.counting
+    )
 
 
 def _list_entries(st: EvalState) -> None:
@@ -264,15 +298,7 @@ def _list_entries(st: EvalState) -> None:
             continue
         fact = st.by_key[fk]
         spec = res.value
-        since = _d(fact.get(spec.since))
-        term = spec.term
-        if spec.term_from_input and fact.get("list.term"):
-            term = fact["list.term"]
-        until = None
-        if since is not None and term:
-            until = add_duration(
-                since, parse_duration(st.rs.duration(term)), st.cal, convention=st.counting
-            )
+        since, until = _entry_term(st, fact, spec)
         # An entry resting on a record lasts no longer than the record may be used
         # (通政发〔2018〕25号 第三十条: expired information is no basis for sanction).
         valid = _d(fact.get("validity.until"))

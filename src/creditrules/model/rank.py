@@ -8,7 +8,7 @@ nor below each other are not ordered. No engine knowledge lives here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -44,6 +44,7 @@ class Hierarchy:
     order_basis: dict[tuple[str, str], tuple[RankBasis, ...]]
     special_over_general: RankBasis
     points: dict[str, str]
+    interpret: frozenset[str] = frozenset()
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -98,6 +99,7 @@ def hierarchy() -> Hierarchy:
         order_basis,
         _basis(data["special_over_general"]),
         points,
+        frozenset(data.get("interpret", [])),
     )
 
 
@@ -119,17 +121,21 @@ class Ranking:
     yields: dict[str, frozenset[str]]
     defers: dict[str, frozenset[str] | None]
     h: Hierarchy
+    applies: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def rank(self, rule_id: str) -> str | None:
         return self.ranks.get(rule_id)
 
     def prevails(self, hi: str, lo: str) -> bool:
         """Rule ``hi``'s conclusion may not be displaced by rule ``lo``'s: it is of a higher
-        rank, or ``lo`` cites an article that yields to ``hi``'s rank (另有规定的除外)."""
+        rank, or ``lo`` cites an article that yields to ``hi``'s rank (另有规定的除外). For the
+        clause, a rule made under an instrument that applies a higher one (``implements``, as
+        a 司法解释 applies the 法律 it interprets) counts as a provision of that one too."""
         rh, rl = self.rank(hi), self.rank(lo)
         if self.h.above(rh, rl):
             return True
-        return any(self.h.at_or_above(rh, y) for y in self.yields.get(lo, frozenset()))
+        mine = {rh} | set(self.applies.get(hi, frozenset()))
+        return any(self.h.at_or_above(r, y) for r in mine for y in self.yields.get(lo, frozenset()))
 
     def gives_way(self, default: str, other: str) -> bool:
         """Default rule ``default`` gives way to rule ``other``: it defers to any rule, or to

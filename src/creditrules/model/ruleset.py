@@ -367,6 +367,10 @@ class Measure(Strict):
         default=False,
         description="stands for the measures the list itself provides (依照联合奖惩清单), never more (CR505)",
     )
+    bars: list[Matter] = Field(
+        default_factory=list,
+        description="matters the measure bars the subject from: where it applies, the matter's outcome is deny (CR507)",
+    )
 
     _v_id = field_validator("id")(_check_id)
 

@@ -17,7 +17,7 @@ from creditrules.loader import Located, Ruleset
 from creditrules.model.facts import BUILTIN_FIELDS, SETTABLE, FieldInfo
 from creditrules.model.ruleset import All, AnyOf, Citation, Comparison, Condition, Not, Rule
 from creditrules.validate.legal import check_legal
-from creditrules.validate.rank import check_rank
+from creditrules.validate.rank import check_bars, check_rank
 
 __all__ = ["check_ruleset", "field_dictionary"]
 
@@ -418,4 +418,5 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
             )
     diags += check_legal(rs)
     diags += check_rank(rs)
+    diags += check_bars(rs)
     return finalize(diags)

@@ -1,4 +1,5 @@
-"""The hierarchy of law, as a check: no override runs against rank (CR506).
+"""The hierarchy of law, as a check: no override runs against rank (CR506); and a measure
+that bars a matter is never answered with less than deny (CR507).
 
 A rule may not be declared to win over a rule of a higher-ranked instrument (立法法
 第九十九条 ff.; model/ranks.yaml), nor over a rule whose article it cites yields to
@@ -43,3 +44,22 @@ def check_rank(rs: Ruleset) -> Iterator[Diagnostic]:
                 loc.span("overrides", i) if loc else None,
                 rule=rule.id,
             )
+
+
+def check_bars(rs: Ruleset) -> Iterator[Diagnostic]:
+    """CR507: a matter answer that names a measure barring the matter is deny."""
+    measures = rs.all_measures()
+    for rule in rs.rules:
+        spec = rule.then.matter
+        if spec is None or spec.outcome == "deny":
+            continue
+        loc = rs.locate("rule", rule.id)
+        for i, mid in enumerate(spec.measures):
+            m = measures.get(mid)
+            if m is not None and spec.matter in m.bars:
+                yield Diagnostic(
+                    "CR507",
+                    f"answers '{spec.outcome}' for {spec.matter} with measure '{mid}', which bars it",
+                    loc.span("then", "matter", "measures", i) if loc else None,
+                    rule=rule.id,
+                )
