@@ -13,6 +13,7 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "evaluate",
     "batch",
+    "impact",
     "test",
     "explain",
     "replay",
