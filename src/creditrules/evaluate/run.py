@@ -13,7 +13,7 @@ from creditrules.calendar import (
     parse_duration,
 )
 from creditrules.compile import reference
-from creditrules.compile.ir import CompiledRule, Plan, stratify
+from creditrules.compile.ir import CompiledRule, Plan, special_over, stratify
 from creditrules.errors import CalendarError, EngineError, RulesetError
 from creditrules.evaluate.assemble import assemble
 from creditrules.evaluate.case_input import check_case, parse_case
@@ -206,6 +206,7 @@ def _point_taken_by_list(
     if same_as is None:
         return None
     ranking = st.rs.ranking()
+    docs = st.rs.all_documents()
     for (k, other), claims in st.claims.items():
         if k != fk or not other.startswith(same_as + ":"):
             continue
@@ -217,7 +218,11 @@ def _point_taken_by_list(
             ranking=ranking,
         )
         if not all(
-            any(ranking.prevails(hi.id, lo.id) for hi in entry.deciders) for lo in res.deciders
+            any(
+                ranking.prevails(hi.id, lo.id) or special_over(hi, lo, docs)
+                for hi in entry.deciders
+            )
+            for lo in res.deciders
         ):
             continue
         # Only where the period would end the entry early: a lower rule may keep information
@@ -363,13 +368,13 @@ def _special_repair(st: EvalState) -> None:
             return bool(r.cites) and r.cites[0].document in own
 
         def general(r: Rule, own_ranks: set[str] = own_ranks) -> bool:
-            # The general repair instruments (declared `general_repair`) and anything below
+            # The general repair instruments (declared `general_provisions`) and anything below
             # the list's own rank; another special instrument of the same rank stays.
             if special(r) or not r.cites:
                 return False
             doc = docs.get(r.cites[0].document)
             rank = ranking.rank(r.id)
-            return bool(doc and doc.general_repair) or any(h.above(o, rank) for o in own_ranks)
+            return bool(doc and doc.general_provisions) or any(h.above(o, rank) for o in own_ranks)
 
         rep = st.repair.get(fk, {})
         gates = [

@@ -130,9 +130,9 @@ class Document(Strict):
         description="keys of registered documents this one says it implements (为贯彻落实…); a measure's legal basis may come through them",
     )
     articles: list[Article] = Field(default_factory=list)
-    general_repair: bool = Field(
+    general_provisions: bool = Field(
         default=False,
-        description="its repair rules are the general provisions on repair (一般规定): on a record carrying a list with its own removal provisions they give way to them (立法法 第一百零三条)",
+        description="its rules are the general provisions (一般规定) on publication periods and repair: on a record carrying a list whose own rules decide its term and removal, they give way to them (立法法 第一百零三条)",
     )
 
     _v_key = field_validator("key")(_check_id)
