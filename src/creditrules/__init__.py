@@ -11,6 +11,7 @@ The public API mirrors the command line::
 
 from __future__ import annotations
 
+from creditrules import log
 from creditrules.api import (
     Decision,
     Diagnostic,
@@ -27,6 +28,7 @@ from creditrules.errors import (
     CalendarError,
     CreditRulesError,
     InputError,
+    LogError,
     NotSupportedError,
     RuleConflictError,
     RulesetError,
@@ -41,6 +43,7 @@ __all__ = [
     "Decision",
     "Diagnostic",
     "InputError",
+    "LogError",
     "NotSupportedError",
     "ReplayReport",
     "RuleConflictError",
@@ -52,6 +55,7 @@ __all__ = [
     "explain",
     "list_rulesets",
     "load_ruleset",
+    "log",
     "replay",
     "validate",
 ]

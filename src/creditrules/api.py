@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from creditrules import log as decision_log
 from creditrules.compile import durable
 from creditrules.compile.ir import check_budget, stratify
 from creditrules.diagnostics import Diagnostic, Span, finalize
-from creditrules.errors import RulesetError
+from creditrules.errors import InputError, RulesetError
 from creditrules.evaluate import evaluate as _evaluate
+from creditrules.evaluate.conflicts import LAYERED, conflict_diagnostics, find_conflicts
 from creditrules.evaluate.run import Backend
 from creditrules.explain import explain
 from creditrules.loader import (
@@ -23,6 +26,8 @@ from creditrules.loader import (
     discover,
     load,
 )
+from creditrules.log import DecisionLog
+from creditrules.log.entry import decided_at_text
 from creditrules.model.decision import Decision
 from creditrules.replay import ReplayReport
 from creditrules.replay import replay as _replay
@@ -98,6 +103,9 @@ def evaluate(
     *,
     as_of: str | date | None = None,
     backend: Backend = "durable_rules",
+    log: str | Path | DecisionLog | None = None,
+    decided_at: datetime | str | None = None,
+    entry_id: str | None = None,
 ) -> Decision:
     """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision.
 
@@ -108,6 +116,12 @@ def evaluate(
         as_of: overrides the case's ``as_of``.
         backend: ``durable_rules`` (the default) or ``reference``, the pure-Python engine
             that must give the same answer.
+        log: also append the decision to this decision log (a path, ``sqlite:///PATH``,
+            ``postgresql://…`` or an open ``creditrules.log.DecisionLog``).
+        decided_at: required with ``log``: the caller's time of the decision, ISO 8601
+            with its UTC offset, or an aware ``datetime`` (the engine reads no clock).
+        entry_id: the log entry's id (a random UUID when not given;
+            ``creditrules.log.append`` returns the whole entry).
 
     Returns:
         The Decision; ``model_dump(mode="json", by_alias=True)`` gives its JSON document.
@@ -115,14 +129,27 @@ def evaluate(
     Raises:
         InputError: the case is not acceptable; ``problems`` names each field.
         RuleConflictError: two applicable rules disagree and neither overrides the other.
+        LogError: the log could not be opened or appended to.
     """
+    if log is None and (decided_at is not None or entry_id is not None):
+        given = "decided_at" if decided_at is not None else "entry_id"
+        raise InputError([(given, "applies only with log=: nothing would record it")])
+    if log is not None:
+        if decided_at is None:
+            raise InputError(
+                [("decided_at", "required with log=: the caller's time of the decision")]
+            )
+        decided_at_text(decided_at)
     when = _date(as_of)
     if isinstance(rs, str):
         case_date = when or _date(
             case.get("as_of") if isinstance(case, dict) else getattr(case, "as_of", None)
         )
         rs = load_ruleset(rs, as_of=case_date)
-    return _evaluate(rs, case, as_of=when, backend=backend)
+    decision = _evaluate(rs, case, as_of=when, backend=backend)
+    if log is not None and decided_at is not None:
+        decision_log.append(log, decision, decided_at=decided_at, entry_id=entry_id)
+    return decision
 
 
 def validate(*paths: str | Path) -> list[Diagnostic]:
@@ -160,9 +187,66 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
             rs, ds = load(folder, roots=[path])
             diags += ds
             if rs is not None and not [d for d in ds if d.severity == "error"]:
-                diags += check_loaded(rs)
+                checked = check_loaded(rs)
+                diags += checked
+                if not [d for d in checked if d.severity == "error"]:
+                    # Pairs are checked on a ruleset that is otherwise sound.
+                    diags += check_conflicts(rs, folder, path)
         diags += check_versions(discover([path]))
     return finalize(diags)
+
+
+def layerings(rs: Ruleset, folder: Path, root: Path) -> list[Ruleset]:
+    """The ruleset as loaded on each parent version it can be layered on: a version that
+    extends an id without ``@version`` runs on the parent in force on the evaluation date,
+    so each parent version in force during the child's own span is a layering to check."""
+    out = [rs]
+    ext = rs.manifest.extends
+    if not ext or "@" in ext:
+        return out
+    m = rs.manifest
+    seen = {rs.sha256}
+    for e in discover([root, bundled_root(), folder.parent.parent]):
+        pm = e.manifest
+        if e.id != ext or (m.effective_to is not None and pm.effective_from >= m.effective_to):
+            continue
+        if pm.effective_to is not None and pm.effective_to <= m.effective_from:
+            continue
+        other, ds = load(folder, on=max(m.effective_from, pm.effective_from), roots=[root])
+        if other is None or other.sha256 in seen or [d for d in ds if d.severity == "error"]:
+            continue
+        seen.add(other.sha256)
+        out.append(other)
+    return out
+
+
+def check_conflicts(rs: Ruleset, folder: Path, root: Path) -> list[Diagnostic]:
+    """CR316 for every pair of rules that can disagree on one value with nothing to settle
+    it, in each layering of the ruleset (pairs of its own rules, or of its own and a parent's)."""
+    own = {r.id for r in rs.rules}
+    diags: list[Diagnostic] = []
+    for layered in layerings(rs, folder, root):
+        chain = []
+        node: Ruleset | None = layered
+        while node is not None:
+            chain.append(node.ref)
+            node = node.parent
+        fields = field_dictionary(layered)
+        found = find_conflicts(layered, fields, only=own)
+        diags += conflict_diagnostics(layered, found, fields, own=own, layering=" on ".join(chain))
+    # One diagnostic per pair, naming every layering it was found in.
+    merged: dict[tuple[object, ...], Diagnostic] = {}
+    for d in diags:
+        key = (d.span, d.rule, d.message)
+        if key not in merged:
+            merged[key] = d
+            continue
+        first = merged[key]
+        notes = list(first.notes)
+        if notes and d.notes and notes[-1].startswith(LAYERED) and d.notes[-1].startswith(LAYERED):
+            notes[-1] += "; " + d.notes[-1].removeprefix(LAYERED)
+            merged[key] = replace(first, notes=tuple(notes))
+    return list(merged.values())
 
 
 def check_versions(entries: list[Entry]) -> list[Diagnostic]:

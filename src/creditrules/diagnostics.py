@@ -189,6 +189,12 @@ CATALOGUE: dict[str, CodeInfo] = dict(
             "A parameter tagged [C] or [U] carries no note.",
             "say where the value comes from and why it is kept configurable",
         ),
+        _c(
+            "CR316",
+            "rules-conflict",
+            "Two rules can decide one value of one fact differently, and nothing declares which prevails.",
+            "say which rule prevails and why in law: between instruments of one rank, `overrides` on the special provision that prevails over the general one (a higher-ranked instrument prevails by its document's rank already); a value order under `precedence:`; or a narrower condition where the two were never meant to meet",
+        ),
         # CR4xx: the engine budget (durable_rules limits)
         _c(
             "CR401",

@@ -73,3 +73,12 @@ class NotSupportedError(CreditRulesError):
 
 class ScenarioError(CreditRulesError):
     """A scenario file is malformed (not a failing expectation: that is a result)."""
+
+
+class LogError(CreditRulesError):
+    """A decision log could not be opened, read or appended to (not a failed verification:
+    that is a ``VerifyReport``). ``url`` is the log's URL with any password hidden."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url

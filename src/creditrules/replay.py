@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from creditrules.errors import CreditRulesError
-from creditrules.evaluate.case_input import canonical, parse_case, sha256_of
+from creditrules.evaluate.case_input import canonical, legacy_sha256_of, parse_case, sha256_of
 from creditrules.evaluate.run import evaluate
 from creditrules.loader import bundled_root, discover, load
 from creditrules.model.decision import Decision
@@ -140,12 +140,13 @@ def replay(
     backend = stored.get("engine", {}).get("backend", "durable_rules")
     if original is not None:
         try:
-            supplied = sha256_of(canonical(parse_case(original)))
+            data = canonical(parse_case(original))
+            supplied = {sha256_of(data), legacy_sha256_of(data)}
         except CreditRulesError as exc:
             return ReplayReport(
                 "cannot_replay", message=f"the original input is not a valid case: {exc}"
             )
-        if supplied != stored["input_sha256"]:
+        if stored["input_sha256"] not in supplied:
             return ReplayReport(
                 "cannot_replay",
                 message="the original input does not match the decision's input_sha256",

@@ -44,6 +44,7 @@ def test_all_is_deliberate() -> None:
         "Decision",
         "Diagnostic",
         "InputError",
+        "LogError",
         "NotSupportedError",
         "ReplayReport",
         "RuleConflictError",
@@ -55,6 +56,7 @@ def test_all_is_deliberate() -> None:
         "explain",
         "list_rulesets",
         "load_ruleset",
+        "log",
         "replay",
         "validate",
     ]

@@ -60,6 +60,7 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR313-bad-version-chain": "2021-01-01",  # 2018's effective_to, a year after 2020 begins
     "CR314-unknown-parameter": "param:nope",
     "CR315-parameter-without-note": "C\n",  # the [C] tag of the parameter with no note
+    "CR316-rules-conflict": "{name: validity, from: determined_on, duration: P1Y}",  # the later rule's period
     "CR401-budget-exceeded": "{field: behavior, in: [",  # the 61-test condition
     "CR402-too-many-fields": "a133",  # the attribute that takes a record past 200 keys
     "CR501-sanction-without-legal-basis": "- {document: t.measures",  # its only citation

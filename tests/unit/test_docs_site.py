@@ -68,6 +68,20 @@ def test_generator_refuses_a_wrong_example(gen: ModuleType) -> None:
         gen.table(gen.Case, docs, "zh", gen.rules_read())
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml with its ``!!python/...`` tags read as nothing (nothing is imported)."""
+
+
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+
+
+def _config() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load(  # noqa: S506 - a SafeLoader subclass
+        (REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader
+    )
+    return loaded
+
+
 def _nav_files(node: Any) -> list[str]:
     if isinstance(node, str):
         return [node]
@@ -79,7 +93,7 @@ def _nav_files(node: Any) -> list[str]:
 
 
 def test_every_nav_entry_exists() -> None:
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = _config()
     files = _nav_files(config["nav"])
     assert "zh/index.md" in files and "en/api.md" in files
     missing = [f for f in files if not (DOCS / f).is_file()]
@@ -98,3 +112,30 @@ def test_api_page_covers_the_public_facade() -> None:
     undocumented = sorted(n for n, obj in public.items() if id(obj) not in documented)
     assert not undocumented, f"docs/en/api.md lacks ::: entries for {undocumented}"
     assert "__version__" in page
+
+
+def test_every_chinese_and_english_page_is_in_the_nav() -> None:
+    config = _config()
+    in_nav = set(_nav_files(config["nav"]))
+    pages = {
+        p.relative_to(DOCS).as_posix()
+        for lang in ("zh", "en")
+        for p in (DOCS / lang).rglob("*.md")
+        if "examples" not in p.relative_to(DOCS).parts
+    }
+    missing = sorted(pages - in_nav)
+    assert not missing, f"add these pages to the nav in mkdocs.yml: {missing}"
+
+
+def test_site_joins_wrapped_chinese_lines_but_not_code() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "mkdocs_hooks", REPO / "tools" / "mkdocs_hooks.py"
+    )
+    assert spec is not None and spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    text = "规则集读取的取值——其他取值\n也可填写。\n- 列表项\n  续行\n\n```yaml\n中文\n中文\n```\n## 标题\n正文"
+    assert hooks.join_cjk_lines(text) == (
+        "规则集读取的取值——其他取值也可填写。\n- 列表项续行\n\n```yaml\n中文\n中文\n```\n## 标题\n正文"
+    )
+    assert hooks.join_cjk_lines("see\nthe code") == "see\nthe code"

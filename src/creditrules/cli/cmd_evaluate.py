@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date, timedelta
 from typing import Any
 
 from creditrules import api
+from creditrules import log as decision_log
 from creditrules.cli.io import date_arg, print_warnings, read_data, warning_lines
 from creditrules.cli.parser import Subparsers, add_backend_option, add_command, bi, default_line
-from creditrules.errors import InputError
+from creditrules.errors import InputError, LogError
 from creditrules.loader import Ruleset
+from creditrules.log.entry import decided_at_text
 from creditrules.model.decision import Decision
 
 
@@ -79,6 +82,34 @@ def register(sub: Subparsers) -> None:
         ),
     )
     add_backend_option(s, default="durable_rules")
+    s.add_argument(
+        "--log",
+        metavar="URL",
+        help=bi(
+            "同时把决定追加到哈希链决定日志；URL 为文件路径、sqlite:///PATH 或 postgresql://…",
+            "append the decision to a hash-chained decision log: a file path or "
+            "sqlite:///PATH, or postgresql://...",
+        )
+        + default_line("不记日志", "no log"),
+    )
+    s.add_argument(
+        "--decided-at",
+        metavar="TIME",
+        help=bi(
+            "调用方作出决定的时间，ISO 8601 含时区，如 2026-11-21T09:30:00+08:00（--log 时必填）",
+            "the caller's time of the decision, ISO 8601 with offset, e.g. "
+            "2026-11-21T09:30:00+08:00 (required with --log)",
+        ),
+    )
+    s.add_argument(
+        "--entry-id",
+        metavar="ID",
+        help=bi(
+            "日志记录的编号（须在日志中唯一）",
+            "the log entry's id (must be new to the log)",
+        )
+        + default_line("随机 UUID", "a random UUID"),
+    )
     s.set_defaults(func=run)
 
 
@@ -112,8 +143,28 @@ def run(args: argparse.Namespace) -> int:
             as_of = date.fromisoformat(case["as_of"])
         except ValueError:
             raise InputError([("as_of", f"'{case['as_of']}' is not a date YYYY-MM-DD")]) from None
+    if args.log is None and (args.decided_at is not None or args.entry_id is not None):
+        given = "--decided-at" if args.decided_at is not None else "--entry-id"
+        raise InputError([(given, "applies only with --log")])
+    if args.log is not None:
+        if args.decided_at is None:
+            raise InputError(
+                [("--decided-at", "required with --log: the caller's time of the decision")]
+            )
+        try:
+            decided_at_text(args.decided_at)
+        except InputError as exc:
+            raise InputError([("--decided-at", msg) for _, msg in exc.problems]) from None
     rs = api.load_ruleset(args.ruleset, as_of=as_of)
     decision = api.evaluate(rs, case, as_of=args.as_of, backend=args.backend)
+    entry = None
+    if args.log is not None:
+        try:
+            entry = decision_log.append(
+                args.log, decision, decided_at=args.decided_at, entry_id=args.entry_id
+            )
+        except LogError as exc:
+            raise InputError([("--log", str(exc))]) from None
     warnings = warning_lines(decision)
     if "warnings" not in Decision.model_fields:
         # Until decisions carry their own warnings, the CLI says what the CONTRACT's
@@ -129,4 +180,6 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     print_warnings(warnings)
+    if entry is not None:
+        print(f"logged: entry {entry.seq} {entry.entry_id} {entry.entry_hash}", file=sys.stderr)
     return 0

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from creditrules import api
+from creditrules import log as decision_log
 from creditrules.cli.io import read_data
 from creditrules.cli.parser import Subparsers, add_command, add_decision_argument, bi, default_line
+from creditrules.errors import InputError, LogError
+from creditrules.log.entry import problems as entry_problems
 
 
 def register(sub: Subparsers) -> None:
@@ -24,7 +28,7 @@ def register(sub: Subparsers) -> None:
             (2, "无法重放（原因输出到 stderr）", "cannot replay (why, on stderr)"),
         ],
     )
-    add_decision_argument(s)
+    add_decision_argument(s, optional=True)
     s.add_argument(
         "--rulesets",
         action="append",
@@ -44,15 +48,64 @@ def register(sub: Subparsers) -> None:
             "the original (unmasked) input, checked against the stored input_sha256",
         ),
     )
+    s.add_argument(
+        "--log",
+        metavar="URL",
+        help=bi(
+            "从决定日志中取决定（与 --decision 同用，代替 DECISION.json）",
+            "take the decision from a decision log (with --decision, instead of DECISION.json)",
+        ),
+    )
+    s.add_argument(
+        "--decision",
+        metavar="ENTRY_ID",
+        dest="decision_entry",
+        help=bi("日志记录的 entry_id", "the log entry's entry_id"),
+    )
     s.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """0 identical, 1 differs (the differences on stdout), 2 cannot replay (on stderr)."""
-    data = read_data(args.decision, "DECISION")
+    if args.log is not None or args.decision_entry is not None:
+        data = from_log(args)
+    elif args.decision is None:
+        raise InputError([("DECISION.json", "give a decision file, or --log URL --decision ID")])
+    else:
+        data = read_data(args.decision, "DECISION")
     roots = [Path(p) for p in args.rulesets] if args.rulesets else None
     original = read_data(args.input, "--input") if args.input else None
     report = api.replay(data, roots=roots, original=original)
     stream = sys.stdout if report.status != "cannot_replay" else sys.stderr
     print(report.render(), file=stream)
     return report.exit_code
+
+
+def from_log(args: argparse.Namespace) -> dict[str, Any]:
+    """The decision of the log entry ``--decision`` names, after checking the entry's own
+    hash (the whole chain is ``creditrules log verify``'s to check)."""
+    if args.decision is not None:
+        raise InputError([("DECISION.json", "give a decision file or --log, not both")])
+    if args.log is None or args.decision_entry is None:
+        missing = "--log" if args.log is None else "--decision"
+        raise InputError([(missing, "--log URL and --decision ENTRY_ID go together")])
+    try:
+        with decision_log.open_log(args.log) as dl:
+            entry = dl.get(args.decision_entry)
+    except LogError as exc:
+        raise InputError([("--log", str(exc))]) from None
+    if entry is None:
+        raise InputError(
+            [("--decision", f"no entry of {args.log} has entry_id {args.decision_entry}")]
+        )
+    bad = entry_problems(entry)
+    if bad:
+        raise InputError(
+            [
+                (
+                    "--decision",
+                    f"entry {entry.seq} was altered ({bad[0]}); run creditrules log verify",
+                )
+            ]
+        )
+    return entry.decision

@@ -15,6 +15,7 @@ COMMANDS: tuple[str, ...] = (
     "test",
     "explain",
     "replay",
+    "log",
     "render",
     "synth",
     "completion",

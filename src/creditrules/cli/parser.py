@@ -160,10 +160,11 @@ def add_backend_option(parser: argparse.ArgumentParser, *, default: str) -> None
     )
 
 
-def add_decision_argument(parser: argparse.ArgumentParser) -> None:
+def add_decision_argument(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
     """The stored ``DECISION.json`` positional, shared by the commands that read one."""
     parser.add_argument(
         "decision",
+        nargs="?" if optional else None,
         metavar="DECISION.json",
         help=bi("evaluate 输出的决定文档", "a Decision document as evaluate prints it"),
     )

@@ -263,6 +263,33 @@ def rule_writes(rule: Rule) -> set[str]:
     return out
 
 
+#: Claims on these values never conflict: a matter's answers combine (the most
+#: restrictive stands) and the deadlines of several authorities all stand.
+COMBINED_CLAIMS = ("matter:", "deadline:")
+
+
+def claims_of(rule: Rule) -> list[tuple[str, Any]]:
+    """What a rule claims when it fires, as (value key, claimed value), keyed the way the
+    evaluation resolves them: ``status``, ``classify:severity``, ``period:validity``,
+    ``list:<id>``, ``measure:<id>``, ``deadline:<procedure>``, ``matter:<matter>``, ``grade:``."""
+    t = rule.then
+    out: list[tuple[str, Any]] = [(a, v) for a, v in (t.set or {}).items()]
+    out += [("classify:" + a, v) for a, v in (t.classify or {}).items()]
+    if t.period:
+        out.append(("period:" + t.period.name, t.period))
+    if t.list:
+        out.append(("list:" + t.list.id, t.list))
+    if t.measure:
+        out.append(("measure:" + t.measure.id, t.measure))
+    if t.deadline:
+        out.append(("deadline:" + t.deadline.procedure, t.deadline))
+    if t.matter:
+        out.append(("matter:" + t.matter.matter, t.matter))
+    if t.grade:
+        out.append(("grade:", t.grade))
+    return out
+
+
 def rule_reads(rule: Rule, cond: Cond) -> set[str]:
     k = rule.applies_to
     reads = {f"{k}:{f}" for f in fields_read(cond)}
@@ -422,7 +449,9 @@ __all__ = [
     "BUDGET_GROUPS",
     "BUDGET_KEYS",
     "BUDGET_TESTS",
+    "COMBINED_CLAIMS",
     "check_budget",
+    "claims_of",
     "And",
     "Cmp",
     "CompiledRule",

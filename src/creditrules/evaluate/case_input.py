@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from creditrules.calendar import parse_duration
+from creditrules.canonical import sha256_hex
 from creditrules.errors import InputError
 from creditrules.identifiers import identifier_problem as _identifier_problem
 from creditrules.identifiers import mask_identifier, mask_person_name
@@ -164,6 +165,15 @@ def canonical(case: Case) -> dict[str, Any]:
 
 
 def sha256_of(data: Any) -> str:
+    """SHA-256 (hex) of the RFC 8785 canonical JSON of ``data`` (``creditrules.canonical``)."""
+    return sha256_hex(data)
+
+
+def legacy_sha256_of(data: Any) -> str:
+    """The digest decisions carried before RFC 8785 (sorted keys, compact separators,
+    Python's number forms): differs from ``sha256_of`` only for inputs with non-integer
+    numbers or keys outside the Basic Multilingual Plane. Replay accepts either, so a
+    stored decision made earlier still checks against its original input."""
     return hashlib.sha256(
         json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()

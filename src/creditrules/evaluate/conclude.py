@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creditrules.errors import RuleConflictError
+from creditrules.loader import Ruleset
 from creditrules.model.rank import Ranking
 from creditrules.model.ruleset import Rule
+from creditrules.model.vocab import ORDER_OF_OUTCOMES
 
 
 @dataclass
@@ -95,6 +97,17 @@ def resolve(
             overridden.setdefault(c.rule.id, []).extend(beaten_by)
         else:
             winners.append(c)
+    if not winners:
+        # Every claim is set aside by another: the declared overrides go round in a circle,
+        # and nothing says which rule prevails.
+        ids = [c.rule.id for c in live]
+        raise RuleConflictError(
+            f"conflict on {attribute} of {fact}: {', '.join(ids)} override each other in a "
+            "circle; only one of them may override the others",
+            rules=ids,
+            attribute=attribute,
+            fact=fact,
+        )
     values = {_key(c.value) for c in winners}
     if len(values) > 1 and precedence:
         ranked = [c for c in winners if str(c.value).lower() in precedence]
@@ -124,3 +137,33 @@ def resolve(
 
 def _key(v: Any) -> Any:
     return repr(v)
+
+
+def decide(rs: Ruleset, what: str, claims: list[Claim], *, fact: str) -> Resolution:
+    """How an evaluation decides one value of one fact from the claims of the rules that
+    fired on it (raises ``RuleConflictError``). The evaluation loop and the conflict check
+    of ``creditrules validate`` (``evaluate/conflicts.py``) both call this, so the check
+    proves exactly what evaluation does."""
+    if what.startswith("matter:"):
+        return combine_matters(claims)
+    return resolve(
+        claims,
+        fact=fact,
+        attribute=what,
+        precedence=rs.precedence().get(what),
+        several=what.startswith("deadline:"),
+        ranking=rs.ranking(),
+    )
+
+
+def combine_matters(claims: list[Claim]) -> Resolution:
+    """Measures apply cumulatively: the most restrictive outcome stands (deny > restrict >
+    allow > priority); a default gives way to any other answer. See docs/readings.md."""
+    live = [c for c in claims if not c.rule.default] or claims
+    rank = {o: i for i, o in enumerate(ORDER_OF_OUTCOMES)}
+    top = max(rank[c.value.outcome] for c in live)
+    winners = [c for c in live if rank[c.value.outcome] == top]
+    measures = sorted({m for c in winners for m in c.value.measures})
+    spec = winners[0].value.model_copy(update={"measures": measures})
+    overridden = {c.rule.id: [w.rule.id for w in winners] for c in claims if c not in winners}
+    return Resolution(spec, [c.rule for c in winners], overridden)

@@ -13,11 +13,11 @@ from creditrules.calendar import (
     parse_duration,
 )
 from creditrules.compile import reference
-from creditrules.compile.ir import CompiledRule, Plan, special_over, stratify
+from creditrules.compile.ir import CompiledRule, Plan, claims_of, special_over, stratify
 from creditrules.errors import CalendarError, EngineError, RulesetError
 from creditrules.evaluate.assemble import assemble
 from creditrules.evaluate.case_input import check_case, parse_case
-from creditrules.evaluate.conclude import Claim, Resolution, resolve
+from creditrules.evaluate.conclude import Claim, Resolution, decide, resolve
 from creditrules.evaluate.derive import DERIVATION_FUNCS, Context
 from creditrules.evaluate.facts import Fact, build
 from creditrules.evaluate.state import EvalState, _d
@@ -27,7 +27,6 @@ from creditrules.model.decision import (
 )
 from creditrules.model.rank import hierarchy
 from creditrules.model.ruleset import Rule
-from creditrules.model.vocab import ORDER_OF_OUTCOMES
 
 Backend = Literal["durable_rules", "reference", "both"]
 BACKENDS: tuple[str, ...] = ("durable_rules", "reference", "both")
@@ -89,32 +88,23 @@ def _apply(st: EvalState, rule: CompiledRule, fact: Fact) -> None:
     r = rule.rule
     t = r.then
     fk = fact["_key"]
-    effects: list[str] = []
-    for attr, value in (t.set or {}).items():
-        st.claims.setdefault((fk, attr), []).append(Claim(r, value))
-        effects.append(f"{attr} = {value!r}")
-    for attr, value in (t.classify or {}).items():
-        st.claims.setdefault((fk, "classify:" + attr), []).append(Claim(r, value))
-        effects.append(f"{attr} = {value!r} (where not given)")
+    for key, value in claims_of(r):
+        st.claims.setdefault((fk, key), []).append(Claim(r, value))
+    effects: list[str] = [f"{attr} = {value!r}" for attr, value in (t.set or {}).items()]
+    effects += [
+        f"{attr} = {value!r} (where not given)" for attr, value in (t.classify or {}).items()
+    ]
     if t.period:
-        st.claims.setdefault((fk, "period:" + t.period.name), []).append(Claim(r, t.period))
         effects.append(f"{t.period.name}: {t.period.duration} from {t.period.from_}")
     if t.list:
-        st.claims.setdefault((fk, "list:" + t.list.id), []).append(Claim(r, t.list))
         effects.append(f"list {t.list.id}")
     if t.measure:
-        st.claims.setdefault((fk, "measure:" + t.measure.id), []).append(Claim(r, t.measure))
         effects.append(f"measure {t.measure.id}")
     if t.deadline:
-        st.claims.setdefault((fk, "deadline:" + t.deadline.procedure), []).append(
-            Claim(r, t.deadline)
-        )
         effects.append(f"deadline {t.deadline.procedure} {t.deadline.duration}")
     if t.matter:
-        st.claims.setdefault((fk, "matter:" + t.matter.matter), []).append(Claim(r, t.matter))
         effects.append(f"{t.matter.matter}: {t.matter.outcome}")
     if t.grade:
-        st.claims.setdefault((fk, "grade:"), []).append(Claim(r, t.grade))
         effects.append(f"grade {t.grade.code}")
     rep = st.repair.setdefault(fk, {})
     if t.repair_unmet:
@@ -137,18 +127,7 @@ def _settle(st: EvalState) -> None:
     as_of = st.case.as_of
     for (fk, what), claims in st.claims.items():
         fact = st.by_key[fk]
-        res = (
-            _combine_matters(claims)
-            if what.startswith("matter:")
-            else resolve(
-                claims,
-                fact=fk,
-                attribute=what,
-                precedence=st.rs.precedence().get(what),
-                several=what.startswith("deadline:"),
-                ranking=st.rs.ranking(),
-            )
-        )
+        res = decide(st.rs, what, claims, fact=fk)
         st.decided[(fk, what)] = res
         if what.startswith("classify:"):
             attr = what.split(":", 1)[1]
@@ -245,19 +224,6 @@ def _period_until(st: EvalState, fact: Fact, spec: Any) -> date | None:
     return add_duration(
         start, parse_duration(st.rs.duration(spec.duration)), st.cal, convention=st.counting
     )
-
-
-def _combine_matters(claims: list[Claim]) -> Resolution:
-    """Measures apply cumulatively: the most restrictive outcome stands (deny > restrict >
-    allow > priority); a default gives way to any other answer. See docs/readings.md."""
-    live = [c for c in claims if not c.rule.default] or claims
-    rank = {o: i for i, o in enumerate(ORDER_OF_OUTCOMES)}
-    top = max(rank[c.value.outcome] for c in live)
-    winners = [c for c in live if rank[c.value.outcome] == top]
-    measures = sorted({m for c in winners for m in c.value.measures})
-    spec = winners[0].value.model_copy(update={"measures": measures})
-    overridden = {c.rule.id: [w.rule.id for w in winners] for c in claims if c not in winners}
-    return Resolution(spec, [c.rule for c in winners], overridden)
 
 
 def _list_entries(st: EvalState) -> None:
