@@ -100,6 +100,7 @@ NAMES: dict[str, str] = {
     "license_decided": "作出行政许可决定",
     "list_decided": "作出列入名单决定",
     "obligation_performed": "履行法定义务",
+    "reorganisation_applied": "重整企业持法院裁定申请信用修复",
     # record status
     "active": "有效",
     "expired": "已过有效期",

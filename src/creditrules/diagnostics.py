@@ -251,6 +251,25 @@ CATALOGUE: dict[str, CodeInfo] = dict(
             "A matter answer names a measure that bars the subject from the matter, yet is not deny.",
             "answer deny where the measure bars the matter (its `bars`), or name a measure that does not bar it",
         ),
+        # CR7xx: citations that carry the law
+        _c(
+            "CR701",
+            "text-not-chinese",
+            "An article's text (or its unverified reason) is English, not Chinese.",
+            "write the article in Chinese: the instrument's words with `kind: quote`, or the project's own summary with `kind: summary`; never an English gloss",
+        ),
+        _c(
+            "CR702",
+            "citation-does-not-support",
+            "No article a rule (or a duration parameter) cites decides what the rule concludes.",
+            "cite the article that decides it (a period: the article setting the period), or declare `decides:` on an article whose text says so in other words",
+        ),
+        _c(
+            "CR703",
+            "document-without-number",
+            "A document has no 文号 and states no reason for having none.",
+            "give its `number`, or say why it has none in `no_number_reason` (e.g. 法律以名称引用)",
+        ),
     ]
 )
 

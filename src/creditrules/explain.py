@@ -87,6 +87,8 @@ _ZH_TERMS: dict[str, str] = {
     "court_early_deletion": "履行或纠正后法院提前删除",
     "credit_china": "通过“信用中国”申请",
     "credit_china_free_of_charge": "通过“信用中国”免费申请",
+    "tax_bankruptcy_reorganisation": "破产重整、和解中申请提前停止公布",
+    "tax_emergency_contribution": "重大突发事件中作出突出贡献申请提前停止公布",
     "credit_commitment": "作出信用承诺",
     "finding_unit_or_platform": "向认定单位或信用平台申请",
     "offline_application": "线下申请",
@@ -121,6 +123,9 @@ _ZH_TERMS: dict[str, str] = {
     "court_list.deletion": "失信被执行人名单删除",
     "report.monthly_cases": "联合奖惩案例月报",
     "report.quarterly_progress": "工作进展季报",
+    "repair.reply": "“信用中国”反馈修复结果",
+    "repair.reorganisation_masking": "重整期间临时屏蔽失信信息",
+    "repair.publication_stop": "批准后停止公布",
 }
 
 

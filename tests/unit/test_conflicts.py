@@ -32,6 +32,7 @@ DOCUMENTS = {
     "documents": [
         {
             "key": "t.measures",
+            "no_number_reason": "测试用文件",
             "title": "测试市公共信用信息管理办法",
             "issuer": "测试市人民政府",
             "rank": "地方规范性文件",

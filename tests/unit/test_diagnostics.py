@@ -70,6 +70,9 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR505-sanction-heavier-than-list": "deny}",  # the outcome the list caps at restrict
     "CR506-override-against-rank": "t.publication.national]",  # the override of the higher rule
     "CR507-bar-without-deny": "t.m.procurement_ban]}",  # the barring measure of a restrict answer
+    "CR701-text-not-chinese": '"[译述] Breach',  # the English text
+    "CR702-citation-does-not-support": "- {document: t.measures, article: 第二条}",  # its cites
+    "CR703-document-without-number": "t.measures",  # the key of the document with no number
 }
 
 
@@ -240,7 +243,7 @@ def test_cr302_suggests_the_field_meant(at_repo: Path) -> None:
 @pytest.mark.parametrize("code", sorted(CATALOGUE))
 def test_catalogue_entry_is_complete(code: str) -> None:
     info = CATALOGUE[code]
-    assert info.code == code and re.fullmatch(r"CR[1-5]\d\d", code)
+    assert info.code == code and re.fullmatch(r"CR[1-7]\d\d", code)
     assert re.fullmatch(r"[a-z]+(-[a-z]+)*", info.slug)
     assert info.title.strip() and info.help.strip()
 

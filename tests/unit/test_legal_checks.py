@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
@@ -18,6 +18,7 @@ import yaml
 import creditrules
 from creditrules.diagnostics import Diagnostic
 from creditrules.loader import Ruleset, load
+from creditrules.model.ruleset import Topic
 from creditrules.validate.legal import (
     GUIDANCE_49_IN_FORCE,
     MIN_CONSULTATION_DAYS,
@@ -55,11 +56,18 @@ def documents(implements: dict[str, list[str]] | None = None) -> list[dict[str, 
             "title": f"{key} 测试文件",
             "issuer": issuer,
             "rank": level,
+            "no_number_reason": "测试用文件",
         }
         if implements and key in implements:
             doc["implements"] = implements[key]
         doc["articles"] = [
-            {"id": "第一条", "kind": "quote", "text": "为了规范社会信用体系建设,制定本文件。"},
+            {
+                "id": "第一条",
+                "kind": "quote",
+                "text": "为了规范社会信用体系建设,制定本文件。",
+                # These tests are about other checks: the article may be cited for anything (CR702).
+                "decides": list(get_args(Topic)),
+            },
             {
                 "id": "第二条",
                 "kind": "quote",

@@ -68,7 +68,7 @@ Rank = Annotated[str, AfterValidator(_check_rank)]
 
 ArticleKind = Literal["quote", "summary"]
 
-#: What an article may be cited for: the kinds of conclusion it can support (CR602).
+#: What an article may be cited for: the kinds of conclusion it can support (CR702).
 Topic = Literal[
     "period",  # a validity, publication or list term, or a waiting period
     "deadline",  # a time limit of a procedure
@@ -100,7 +100,7 @@ class Article(Strict):
     )
     decides: list[Topic] = Field(
         default_factory=list,
-        description="what the article decides, where its text does not say so in words the support check reads (CR602)",
+        description="what the article decides, where its text does not say so in words the support check reads (CR702)",
     )
     yields_to: list[Rank] = Field(
         default_factory=list,
@@ -115,7 +115,7 @@ class Document(Strict):
     number: str | None = Field(default=None, description="文号, e.g. 通政发〔2018〕25号")
     no_number_reason: str | None = Field(
         default=None,
-        description="why the document is cited without a 文号 (required when number is null, CR603)",
+        description="why the document is cited without a 文号 (required when number is null, CR703)",
     )
     title: str
     issuer: str

@@ -89,6 +89,8 @@ EventType = Literal[
     "list_decided",
     "obligation_performed",
     "volunteer_service",
+    # 令36号 第二十条: a company in reorganisation or settlement applies with the court ruling.
+    "reorganisation_applied",
 ]
 DeadlineProcedure = Literal[
     "objection.review",
@@ -104,6 +106,11 @@ DeadlineProcedure = Literal[
     # Extensions (additive): Huangshi's periodic reports (黄信用办〔2017〕5号).
     "report.monthly_cases",
     "report.quarterly_progress",
+    # 令36号 第十六条第一款 (信用中国's reply), 第二十条 (masking during reorganisation);
+    # 令54号 第二十三条 (publication stops after an approved early stop).
+    "repair.reply",
+    "repair.reorganisation_masking",
+    "repair.publication_stop",
 ]
 # Extension (additive): the disclosure classes of 通政发〔2018〕25号 第十九条.
 Disclosure = Literal["public", "government_shared", "authorised_query"]

@@ -19,6 +19,7 @@ from creditrules.errors import (
     RulesetNotFoundError,
 )
 from creditrules.evaluate import evaluate
+from creditrules.evaluate.basis_check import basis_problems
 from creditrules.evaluate.case_input import parse_case
 from creditrules.evaluate.run import Backend
 from creditrules.loader import MANIFEST, Ruleset, load, resolve
@@ -217,6 +218,8 @@ def run_scenario(
         )
         return res
     res.failures += _check_decision(sf, base, exp, decision, {r.id for r in rs.all_rules()})
+    # Whatever the scenario expects, the decision must cite Chinese law for every conclusion.
+    res.failures += [Failure(case_line, f"basis: {p}") for p in basis_problems(decision)]
     return res
 
 

@@ -16,6 +16,7 @@ from creditrules.diagnostics import Diagnostic, Span, finalize
 from creditrules.loader import Located, Ruleset
 from creditrules.model.facts import BUILTIN_FIELDS, SETTABLE, FieldInfo
 from creditrules.model.ruleset import All, AnyOf, Citation, Comparison, Condition, Not, Rule
+from creditrules.validate.citations import check_citation_law
 from creditrules.validate.legal import check_legal
 from creditrules.validate.rank import check_bars, check_rank
 
@@ -419,4 +420,5 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
     diags += check_legal(rs)
     diags += check_rank(rs)
     diags += check_bars(rs)
+    diags += check_citation_law(rs)
     return finalize(diags)
