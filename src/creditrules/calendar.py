@@ -114,6 +114,9 @@ class WorkCalendar:
                 # Two schedules for one year would make the answer depend on order.
                 raise ValueError(f"two holiday schedules given for {schedule.year}")
             self._extra[schedule.year] = schedule
+        # Answers already given (a calendar is kept per ruleset and asked about the same
+        # days again and again); errors are not kept, they are raised each time.
+        self._memo: dict[date, bool] = {}
 
     def known_years(self) -> list[int]:
         """Every year this calendar can answer for, ascending."""
@@ -121,6 +124,12 @@ class WorkCalendar:
 
     def is_working_day(self, d: date) -> bool:
         """Whether ``d`` is a working day; :class:`CalendarError` for an unknown year."""
+        got = self._memo.get(d)
+        if got is None:
+            got = self._memo[d] = self._is_working_day(d)
+        return got
+
+    def _is_working_day(self, d: date) -> bool:
         _require_plain_date(d)
         schedule = self._extra.get(d.year)
         if schedule is not None:

@@ -292,6 +292,9 @@ def _record(
             rec["obligations_performed_on"] = dates.after(determined, as_of, 200).isoformat()
         if rng.random() < 0.3:
             rec["disclosure"] = rng.choice(("public", "public", "government_shared"))
+        if rng.random() < 0.7:  # the findings repair rules ask about (通政办发〔2015〕184号)
+            rec["intentional"] = rng.random() < 0.2
+            rec["first_time"] = rng.random() < 0.7
     elif kind in ("court_list", "court_judgment"):
         rec |= {
             "category": "negative",

@@ -435,3 +435,29 @@ def test_console_script_matches_in_process(name: str) -> None:
     no_traceback(r)
     golden = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
     assert r.transcript() == golden
+
+
+# ---------------------------------------------------------------- batch
+
+
+def test_batch_transcript(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Three cases decided, the fourth refused with its line number: exit 1, the summary on
+    stdout, one error line on stderr, three decisions written."""
+    out = tmp_path / "decisions.jsonl"
+    argv = [
+        "batch",
+        "--ruleset",
+        "cn.js.nantong",
+        "--input",
+        f"{INPUTS}/batch-cases.jsonl",
+        "--output",
+        str(out),
+        "--workers",
+        "2",
+    ]
+    r = run(capsys, argv, {str(out): "DECISIONS.jsonl"})
+    no_traceback(r)
+    assert r.code == 1
+    assert r.err.startswith("error: line 4: records[0].severty: unknown field")
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+    check_golden("batch-bad-line", r)

@@ -51,6 +51,7 @@ class Backend:
     copy: Callable[[str], str]
     connect: Callable[[str], Any]
     ph: str
+    discard: Callable[[str], None]
     built: dict[int, str] = field(default_factory=dict)
 
     def build(self, n: int, base: dict[str, Any]) -> str:
@@ -79,7 +80,11 @@ def sqlite_backend(folder: Path) -> Backend:
             conn.execute(f"DROP TRIGGER {name}")
         return conn
 
-    return Backend("sqlite", new, copy_, connect, "?")
+    def discard(url: str) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(url + suffix).unlink(missing_ok=True)
+
+    return Backend("sqlite", new, copy_, connect, "?", discard)
 
 
 def postgres_backend(admin_url: str) -> Backend:
@@ -111,7 +116,11 @@ def postgres_backend(admin_url: str) -> Backend:
         conn.execute("ALTER TABLE decision_log_head DISABLE TRIGGER USER")
         return conn
 
-    return Backend("postgresql", new, copy_, connect, "%s")
+    def discard(url: str) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {url.rsplit('%3D', 1)[1]} CASCADE")
+
+    return Backend("postgresql", new, copy_, connect, "%s", discard)
 
 
 # ---------------------------------------------------------------- tampering

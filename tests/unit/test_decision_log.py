@@ -248,6 +248,7 @@ def _check(backend: logs.Backend, url: str, op: str, k: int, n: int, base: dict[
     finally:
         conn.close()
     report = log.verify(target)
+    backend.discard(target)
     assert not report.ok, f"{op} of entry {k} of {n} went unnoticed"
     assert report.exit_code == 1
     assert report.problem is not None

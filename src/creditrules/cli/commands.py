@@ -12,6 +12,8 @@ COMMANDS: tuple[str, ...] = (
     "rulesets",
     "validate",
     "evaluate",
+    "batch",
+    "impact",
     "test",
     "explain",
     "replay",

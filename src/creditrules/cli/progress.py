@@ -27,11 +27,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 
 class Bar:
@@ -66,11 +69,28 @@ def on_terminal(stream: TextIO) -> bool:
         return False
 
 
+class RateColumn(ProgressColumn):
+    """Units done per second (``1,234 件/s``), as rich estimates the speed."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("–" if speed is None else f"{speed:,.0f} {self.unit}/s")
+
+
 @contextmanager
 def progress(
-    description: str, *, total: int | None = None, stream: TextIO | None = None
+    description: str,
+    *,
+    total: int | None = None,
+    stream: TextIO | None = None,
+    rate: str | None = None,
 ) -> Iterator[Bar]:
-    """A progress bar on ``stream`` (stderr by default) while the block runs.
+    """A progress bar on ``stream`` (stderr by default) while the block runs; ``rate``
+    names the unit whose rate per second is shown (e.g. ``"件"``).
 
     Drawn only when ``stream`` is a terminal; rich's own terminal detection is not used
     because it also honours ``FORCE_COLOR``/``TTY_COMPATIBLE``, which would put the bar
@@ -81,10 +101,11 @@ def progress(
         yield Bar(None, None)
         return
     console = Console(file=out, force_terminal=True, stderr=out is sys.stderr)
-    columns = (
+    columns: tuple[ProgressColumn, ...] = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        *((RateColumn(rate),) if rate else ()),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )

@@ -23,6 +23,7 @@ was reproduced here). This adapter makes each hazard unreachable by construction
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -67,6 +68,9 @@ class _SyncHost(engine.Host):  # type: ignore[misc]
 _lock = threading.RLock()
 _host: _SyncHost | None = None
 _registered: dict[str, list[str]] = {}
+#: The fact kinds each registered chunk has rules for: a fact of another kind can match no
+#: rule of the chunk (every rule tests ``kind_`` first), so it is not asserted there.
+_chunk_kinds: dict[str, frozenset[str]] = {}
 _sids = itertools.count()
 _fired_sink: dict[str, set[tuple[str, str]]] = {}
 
@@ -86,11 +90,13 @@ def _enc(text: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def key(field: str) -> str:
     """A field name → a flat durable_rules key (no dots, never ``id``/``sid``)."""
     return "f_" + _enc(field)
 
 
+@functools.lru_cache(maxsize=16384)
 def flag(field: str, value: str) -> str:
     """The boolean key that says a list field holds a value (``__has__`` cannot come out of
     ``_enc``, whose escapes are hex digits between underscores)."""
@@ -112,9 +118,14 @@ def encode_fact(fact: dict[str, Any]) -> dict[str, Any]:
     """A fact as durable_rules gets it: flat keys, no nulls, lists as flags plus a length."""
     out: dict[str, Any] = {"kind_": fact["_kind"], "fk_": fact["_key"]}
     for name, v in fact.items():
-        if name.startswith("_") or v is None:
+        if v is None or name.startswith("_"):
             continue
-        if isinstance(v, list | tuple):
+        t = type(v)
+        if t is str:
+            out[key(name)] = "s:" + v  # as val(): the common case first
+        elif t is bool:
+            out[key(name)] = "b:1" if v else "b:0"
+        elif isinstance(v, list | tuple):
             out[key(name)] = len(v)  # present, so is_null agrees with the reference
             for item in v:
                 out[flag(name, str(item))] = True
@@ -300,6 +311,7 @@ def prepare(name: str, rules: list[CompiledRule]) -> list[str]:
             except Exception as exc:  # the engine's errors are bare codes; name the chunk
                 raise EngineError(f"durable_rules refused ruleset {cname}: {exc}") from exc
             names.append(cname)
+            _chunk_kinds[cname] = frozenset(r.kind for r in part)
         _registered[name] = names
         return names
 
@@ -320,7 +332,10 @@ def run(
             try:
                 state = host.assert_fact(cname, {"kind_": _SENTINEL_KIND, "fk_": "_", "sid": sid})
                 _check(state, cname)
+                kinds = _chunk_kinds[cname]
                 for f in encoded:
+                    if f["kind_"] not in kinds:
+                        continue
                     try:
                         state = host.assert_fact(cname, dict(f, sid=sid))
                     except engine.MessageNotHandledException:

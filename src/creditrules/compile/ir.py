@@ -8,6 +8,7 @@ cross-fact questions are answered by named built-in derivations between strata.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -159,11 +160,20 @@ class Plan:
     levels: int
 
     def at(self, level: int) -> list[CompiledRule]:
-        return [r for r in self.rules if r.level == level]
+        """The rules of one stratum, in plan order (computed once per plan)."""
+        return self._strata.get(level, [])
 
-    @property
+    @functools.cached_property
+    def _strata(self) -> dict[int, list[CompiledRule]]:
+        out: dict[int, list[CompiledRule]] = {}
+        for r in self.rules:
+            out.setdefault(r.level, []).append(r)
+        return out
+
+    @functools.cached_property
     def digest(self) -> str:
-        """Content address of the compiled plan (names its durable_rules rulesets)."""
+        """Content address of the compiled plan (names its durable_rules rulesets); computed
+        once per plan, which is never changed after ``stratify`` builds it."""
         data = [(r.id, r.kind, r.level, to_data(r.cond)) for r in self.rules]
         return hashlib.sha256(
             json.dumps(data, sort_keys=True, ensure_ascii=False).encode()

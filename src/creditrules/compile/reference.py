@@ -64,24 +64,34 @@ def _show(v: Any) -> str:
 
 def why_not(cond: Cond, fact: Fact, negated: bool = False) -> str | None:
     """A short reason why the condition does not hold (None if it holds)."""
-    if holds(cond, fact) != negated:
-        return None
+    return _explain(cond, fact, negated)[1]
+
+
+def _explain(cond: Cond, fact: Fact, negated: bool) -> tuple[bool, str | None]:
+    """(whether the condition, negated or not, holds; the reason it does not), visiting each
+    node once. The first failing test of an ``all``, every failing test of an ``any``."""
+    if isinstance(cond, TrueCond):
+        return not negated, None
     if isinstance(cond, Cmp):
+        if _cmp(cond, fact) != negated:
+            return True, None
         want = (
             f"{cond.op} {_show(list(cond.value) if isinstance(cond.value, tuple) else cond.value)}"
         )
         pre = "not " if negated else ""
-        return f"{cond.field} = {_show(fact.get(cond.field))}, needs {pre}{want}"
+        return False, f"{cond.field} = {_show(fact.get(cond.field))}, needs {pre}{want}"
     if isinstance(cond, Neg):
-        return why_not(cond.item, fact, not negated)
-    if isinstance(cond, And | Or):
-        all_like = isinstance(cond, And) != negated
-        reasons = [why_not(c, fact, negated) for c in cond.items]
-        failing = [r for r in reasons if r]
-        if all_like:
-            return failing[0] if failing else None
-        return " and ".join(failing) if failing else None
-    return None
+        return _explain(cond.item, fact, not negated)
+    assert isinstance(cond, And | Or)
+    all_like = isinstance(cond, And) != negated
+    parts = [_explain(c, fact, negated) for c in cond.items]
+    ok = all(p[0] for p in parts) if all_like else any(p[0] for p in parts)
+    if ok:
+        return True, None
+    failing = [r for _, r in parts if r]
+    if all_like:
+        return False, failing[0] if failing else None
+    return False, " and ".join(failing) if failing else None
 
 
 def run(rules: Iterable[CompiledRule], facts: list[Fact]) -> set[tuple[str, str]]:

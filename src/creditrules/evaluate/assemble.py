@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from importlib import metadata
 from typing import Any
@@ -31,36 +32,72 @@ from creditrules.model.decision import (
 from creditrules.model.ruleset import Citation, Rule
 
 
-def _cite(rs: Ruleset, cites: list[Citation]) -> list[CitationOut]:
-    docs = rs.all_documents()
-    out = []
+class _Citations:
+    """The citations of one ruleset version, built once: every decision cites the same
+    articles for the same rule. CitationOut is frozen, so decisions may share them."""
+
+    def __init__(self, rs: Ruleset) -> None:
+        self.docs = rs.all_documents()
+        self.by_article: dict[tuple[str, str], CitationOut] = {}
+        self.by_rule: dict[str, tuple[CitationOut, ...]] = {}
+
+    def cite(self, cites: list[Citation]) -> list[CitationOut]:
+        out = []
+        for c in cites:
+            got = self.by_article.get((c.document, c.article))
+            if got is None:
+                doc = self.docs[c.document]
+                art = next(a for a in doc.articles if a.id == c.article)
+                got = self.by_article[(c.document, c.article)] = CitationOut(
+                    document=doc.title,
+                    number=doc.number,
+                    article=art.id,
+                    text=art.text,
+                    kind=art.kind,
+                    no_number_reason=None if doc.number else doc.no_number_reason,
+                    unverified=art.unverified,
+                )
+            out.append(got)
+        return out
+
+    def rule(self, r: Rule) -> tuple[CitationOut, ...]:
+        got = self.by_rule.get(r.id)
+        if got is None:
+            got = self.by_rule[r.id] = tuple(_dedup(self.cite(r.cites)))
+        return got
+
+
+def _dedup(cites: list[CitationOut]) -> list[CitationOut]:
+    seen: set[tuple[str, str]] = set()
+    out: list[CitationOut] = []
     for c in cites:
-        doc = docs[c.document]
-        art = next(a for a in doc.articles if a.id == c.article)
-        out.append(
-            CitationOut(
-                document=doc.title,
-                number=doc.number,
-                article=art.id,
-                text=art.text,
-                kind=art.kind,
-                no_number_reason=None if doc.number else doc.no_number_reason,
-                unverified=art.unverified,
-            )
-        )
+        k = (c.number or c.document, c.article)
+        if k not in seen:
+            seen.add(k)
+            out.append(c)
     return out
+
+
+#: Citations by ruleset content hash (of the version and everything it extends).
+_CITATIONS: dict[str, _Citations] = {}
+
+
+def _citations(rs: Ruleset) -> _Citations:
+    got = _CITATIONS.get(rs.sha256)
+    if got is None:
+        got = _CITATIONS.setdefault(rs.sha256, _Citations(rs))
+    return got
+
+
+def _cite(rs: Ruleset, cites: list[Citation]) -> list[CitationOut]:
+    return _citations(rs).cite(cites)
 
 
 def _basis(rs: Ruleset, rules: list[Rule]) -> list[CitationOut]:
-    seen: set[tuple[str, str]] = set()
-    out: list[CitationOut] = []
-    for r in rules:
-        for c in _cite(rs, r.cites):
-            k = (c.number or c.document, c.article)
-            if k not in seen:
-                seen.add(k)
-                out.append(c)
-    return out
+    cit = _citations(rs)
+    if len(rules) == 1:
+        return list(cit.rule(rules[0]))
+    return _dedup([c for r in rules for c in cit.rule(r)])
 
 
 def _deciders(st: _State, fk: str, *whats: str) -> list[Rule]:
@@ -273,6 +310,50 @@ def _matters(st: _State) -> list[MatterOut]:
     return out
 
 
+_TRACE_FIELDS = frozenset(TraceEntry.model_fields)
+
+
+def _fast_trace_entry(**values: Any) -> TraceEntry:
+    """A TraceEntry from trusted values, as ``model_construct`` makes it but without its
+    per-field alias and default handling (every field is given). A decision holds a trace
+    entry per rule and fact, a thousand and more, so this is a large part of its cost."""
+    m = TraceEntry.__new__(TraceEntry)
+    object.__setattr__(m, "__dict__", values)
+    object.__setattr__(m, "__pydantic_fields_set__", set(_TRACE_FIELDS))
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
+
+
+def _choose_trace_entry() -> Any:
+    """The fast constructor, if it gives what ``model_construct`` gives on this pydantic."""
+    sample: dict[str, Any] = {
+        "rule": "r",
+        "fact": "subject",
+        "fired": False,
+        "stratum": 0,
+        "effect": None,
+        "why_not": "x",
+        "overridden_by": [],
+        "basis": [],
+    }
+    try:
+        fast = _fast_trace_entry(**sample)
+        slow = TraceEntry.model_construct(**sample)
+        if (
+            set(sample) == _TRACE_FIELDS
+            and fast.model_dump(mode="json") == slow.model_dump(mode="json")
+            and fast == slow
+        ):
+            return _fast_trace_entry
+    except Exception:  # noqa: BLE001 - any surprise means: use the documented way
+        pass
+    return TraceEntry.model_construct
+
+
+_trace_entry = _choose_trace_entry()
+
+
 def _trace(st: _State, plan: Plan) -> list[TraceEntry]:
     out = []
     overridden: dict[tuple[str, str], list[str]] = {}
@@ -281,27 +362,33 @@ def _trace(st: _State, plan: Plan) -> list[TraceEntry]:
             overridden.setdefault((rid, fk), []).extend(
                 b for b in by if b not in overridden.get((rid, fk), [])
             )
+    cit = _citations(st.rs)
+    facts_of: dict[str, list[str]] = {}
+    for f in st.facts:
+        facts_of.setdefault(f["_kind"], []).append(f["_key"])
+    none: set[str] = set()
+    construct = _trace_entry
     for r in plan.rules:
-        for f in st.facts:
-            if f["_kind"] != r.kind:
-                continue
-            fk = f["_key"]
-            fired = fk in st.fired.get(r.id, set())
+        fired_on = st.fired.get(r.id, none)
+        basis = cit.rule(r.rule)
+        for fk in facts_of.get(r.kind, ()):
+            fired = fk in fired_on
             out.append(
-                TraceEntry(
+                construct(
                     rule=r.id,
                     fact=fk,
                     fired=fired,
                     stratum=r.level,
                     effect=st.effects.get((r.id, fk)) if fired else None,
                     why_not=None if fired else st.why_not.get((r.id, fk)),
-                    overridden_by=sorted(overridden.get((r.id, fk), [])),
-                    basis=_basis(st.rs, [r.rule]),
+                    overridden_by=sorted(overridden.get((r.id, fk), ())),
+                    basis=list(basis),
                 )
             )
     return out
 
 
+@functools.lru_cache(maxsize=8)
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)

@@ -13,7 +13,15 @@ from creditrules.calendar import (
     parse_duration,
 )
 from creditrules.compile import reference
-from creditrules.compile.ir import CompiledRule, Plan, claims_of, special_over, stratify
+from creditrules.compile.ir import (
+    DERIVATIONS,
+    CompiledRule,
+    Plan,
+    claims_of,
+    fields_read,
+    special_over,
+    stratify,
+)
 from creditrules.errors import CalendarError, EngineError, RulesetError
 from creditrules.evaluate.assemble import assemble
 from creditrules.evaluate.case_input import check_case, parse_case
@@ -45,7 +53,60 @@ def plan_for(rs: Ruleset) -> Plan:
     return plan
 
 
+#: Fields the built-in derivations write (see _settle).
+_DERIVED = frozenset(
+    w.split(":", 1)[1] for d in DERIVATIONS for w in d.writes if not w.startswith("pseudo:")
+)
+_CALENDARS: dict[str, tuple[WorkCalendar, Counting]] = {}
+
+
+class _WhyNot:
+    """``reference.why_not`` of a plan's rules, remembered by the values of the fields each
+    rule reads (its answer depends on nothing else); bounded, so memory stays flat."""
+
+    LIMIT = 200_000
+
+    def __init__(self, plan: Plan) -> None:
+        self.fields = {r.id: tuple(sorted(fields_read(r.cond))) for r in plan.rules}
+        self.memo: dict[tuple[str, tuple[Any, ...]], str | None] = {}
+
+    def __call__(self, r: CompiledRule, fact: Fact) -> str | None:
+        # The type is part of the key: True and 1 are equal in Python, not to a rule.
+        k = (r.id, tuple(_hashable(fact.get(name)) for name in self.fields[r.id]))
+        try:
+            return self.memo[k]
+        except KeyError:
+            pass
+        if len(self.memo) >= self.LIMIT:
+            self.memo.clear()
+        got = self.memo[k] = reference.why_not(r.cond, fact)
+        return got
+
+
+def _hashable(v: Any) -> tuple[type, Any]:
+    return (type(v), tuple(v) if isinstance(v, list) else v)
+
+
+_WHY: dict[str, _WhyNot] = {}
+
+
+def _why_not_for(plan: Plan) -> _WhyNot:
+    got = _WHY.get(plan.digest)
+    if got is None:
+        got = _WHY[plan.digest] = _WhyNot(plan)
+    return got
+
+
 def calendar_for(rs: Ruleset) -> tuple[WorkCalendar, Counting]:
+    """The working-day calendar and counting convention of a ruleset (cached by content
+    hash: the calendar remembers the days it has answered for)."""
+    got = _CALENDARS.get(rs.sha256)
+    if got is None:
+        got = _CALENDARS[rs.sha256] = _calendar(rs)
+    return got
+
+
+def _calendar(rs: Ruleset) -> tuple[WorkCalendar, Counting]:
     schedules: dict[int, HolidaySchedule] = {}
     chain: list[Ruleset] = []
     node: Ruleset | None = rs
@@ -84,12 +145,17 @@ def _fire(plan: Plan, level: int, facts: list[Fact], backend: Backend) -> set[tu
     return got
 
 
+def _claim(st: EvalState, what: tuple[str, str]) -> list[Claim]:
+    st.dirty.add(what)
+    return st.claims.setdefault(what, [])
+
+
 def _apply(st: EvalState, rule: CompiledRule, fact: Fact) -> None:
     r = rule.rule
     t = r.then
     fk = fact["_key"]
     for key, value in claims_of(r):
-        st.claims.setdefault((fk, key), []).append(Claim(r, value))
+        _claim(st, (fk, key)).append(Claim(r, value))
     effects: list[str] = [f"{attr} = {value!r}" for attr, value in (t.set or {}).items()]
     effects += [
         f"{attr} = {value!r} (where not given)" for attr, value in (t.classify or {}).items()
@@ -125,7 +191,13 @@ def _apply(st: EvalState, rule: CompiledRule, fact: Fact) -> None:
 def _settle(st: EvalState) -> None:
     """Resolve every claimed value and write it into the facts."""
     as_of = st.case.as_of
+    # Only values that gained a claim since the last stratum are resolved again: the others
+    # would resolve to what they already are (their claims and inputs have not changed).
+    # (A value a built-in derivation also writes is resolved every time, as it always was.)
+    dirty, st.dirty = st.dirty, set()
     for (fk, what), claims in st.claims.items():
+        if (fk, what) not in dirty and what not in _DERIVED:
+            continue
         fact = st.by_key[fk]
         res = decide(st.rs, what, claims, fact=fk)
         st.decided[(fk, what)] = res
@@ -397,6 +469,7 @@ def evaluate(
     parsed = parse_case(case, as_of=as_of)
     check_case(parsed, rs, allow_masked=replaying)
     plan = plan_for(rs)
+    why = _why_not_for(plan)
     cal, counting = calendar_for(rs)
     facts = build(parsed)
     st = EvalState(rs, parsed, facts, Context(parsed, facts, cal), cal, counting)
@@ -432,7 +505,7 @@ def evaluate(
                     _apply(st, r, st.by_key[f["_key"]])
                     st.fired.setdefault(r.id, set()).add(f["_key"])
                 else:
-                    st.why_not[(r.id, f["_key"])] = reference.why_not(r.cond, f)
+                    st.why_not[(r.id, f["_key"])] = why(r, f)
         del by_id
         _settle(st)
     _list_entries(st)

@@ -24,6 +24,8 @@ class EvalState:
     counting: Counting
     by_key: dict[str, Fact] = field(default_factory=dict)
     claims: dict[tuple[str, str], list[Claim]] = field(default_factory=dict)
+    #: Values that gained a claim since they were last resolved.
+    dirty: set[tuple[str, str]] = field(default_factory=set)
     decided: dict[tuple[str, str], Resolution] = field(default_factory=dict)
     fired: dict[str, set[str]] = field(default_factory=dict)
     effects: dict[tuple[str, str], str] = field(default_factory=dict)

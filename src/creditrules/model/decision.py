@@ -21,6 +21,9 @@ class _Out(BaseModel):
 class CitationOut(_Out):
     """One article of law a conclusion rests on."""
 
+    # Frozen: built once per ruleset version and article, and shared between decisions.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
     document: str
     number: str | None
     article: str
