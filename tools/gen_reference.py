@@ -334,9 +334,20 @@ DECISION: dict[str, Doc] = {
     "ruleset.id": Doc("规则集标识。", "The ruleset id.", "cn.js.nantong"),
     "ruleset.version": Doc("版本。", "The version.", "2021"),
     "ruleset.sha256": Doc(
-        "规则集内容哈希；重放时据此找回同一版本。",
-        "The ruleset's content hash; replay finds the same version by it.",
+        "规则集内容哈希（包括评估时所依的上位规则集版本）；重放时据此找回同一版本。",
+        "The ruleset's content hash, covering the versions it was evaluated on; replay finds "
+        "the same version by it.",
     ),
+    "ruleset.layers": Doc(
+        "评估时所依的上位规则集版本（extends），由近及远，均为评估日期施行的版本；当日无施行版本的为空。",
+        "The versions the ruleset was evaluated on (extends), nearest first, each the one in "
+        "force on as_of; empty when none was in force.",
+    ),
+    "ruleset.layers[].id": Doc(
+        "上位规则集标识。", "The id of the version built on.", "cn.national"
+    ),
+    "ruleset.layers[].version": Doc("上位规则集版本。", "Its version.", "2026"),
+    "ruleset.layers[].sha256": Doc("上位规则集内容哈希。", "Its content hash."),
     "engine": Doc("作出决定的软件。", "The software that decided."),
     "engine.creditrules": Doc("creditrules 版本。", "The creditrules version.", "0.1.0"),
     "engine.durable_rules": Doc("durable_rules 版本。", "The durable_rules version.", "2.0.28"),

@@ -9,8 +9,9 @@
   ``RulesetFile``. The schema accepts either, so editors can check every file.
 - ``decision.schema.version.json``: ``SCHEMA_VERSION`` with the sha256 of the decision
   schema it was released with. A test fails if the schema changes while the version does
-  not; after a deliberate change, bump ``SCHEMA_VERSION`` in ``model/decision.py`` (and
-  write a CHANGELOG entry) before regenerating.
+  not. An additive change (new optional fields, CONTRACT.md "Fields may be added") is
+  regenerated under the same version; any other change needs ``SCHEMA_VERSION`` bumped in
+  ``model/decision.py`` (and a CHANGELOG entry) before regenerating.
 
 Run from anywhere::
 
@@ -107,6 +108,33 @@ def version_record(decision_text: str) -> str:
     return json.dumps(record, indent=2) + "\n"
 
 
+def is_additive(old: Any, new: Any) -> bool:
+    """Whether ``new`` only adds to ``old`` (CONTRACT.md: fields may be added in a version):
+    every property and definition of ``old`` is still there with the same type, and no
+    property became required that was not."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in ("type", "$ref", "const", "enum", "format"):
+            if key in old and old.get(key) != new.get(key):
+                return False
+        if not set(new.get("required", [])) <= set(old.get("required", [])):
+            return False
+        for key in ("properties", "$defs"):
+            for name, sub in old.get(key, {}).items():
+                if name not in new.get(key, {}) or not is_additive(sub, new[key][name]):
+                    return False
+        for key in ("items", "additionalProperties"):
+            if isinstance(old.get(key), dict) and not is_additive(old[key], new.get(key)):
+                return False
+        for key in ("anyOf", "oneOf", "allOf"):
+            if key in old and (
+                len(old[key]) != len(new.get(key, []))
+                or not all(is_additive(a, b) for a, b in zip(old[key], new[key], strict=True))
+            ):
+                return False
+        return True
+    return bool(old == new)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a file is out of date")
@@ -117,7 +145,16 @@ def main(argv: list[str] | None = None) -> int:
     if version_path.is_file():
         old = json.loads(version_path.read_text(encoding="utf-8"))
         new_hash = sha256(files["decision.schema.json"])
-        if old.get("schema_version") == SCHEMA_VERSION and old.get("sha256") != new_hash:
+        committed = OUT / "decision.schema.json"
+        additive = committed.is_file() and is_additive(
+            json.loads(committed.read_text(encoding="utf-8")),
+            json.loads(files["decision.schema.json"]),
+        )
+        if (
+            old.get("schema_version") == SCHEMA_VERSION
+            and old.get("sha256") != new_hash
+            and not additive
+        ):
             print(
                 f"the decision schema changed but SCHEMA_VERSION is still {SCHEMA_VERSION}: "
                 "bump it in src/creditrules/model/decision.py (and note it in CHANGELOG.md "

@@ -25,6 +25,7 @@ from creditrules.loader import (
     bundled_root,
     discover,
     load,
+    parent_versions,
 )
 from creditrules.log import DecisionLog
 from creditrules.log.entry import decided_at_text
@@ -189,11 +190,34 @@ def validate(*paths: str | Path) -> list[Diagnostic]:
             if rs is not None and not [d for d in ds if d.severity == "error"]:
                 checked = check_loaded(rs)
                 diags += checked
+                diags += _check_layerings(rs, folder, [path])
                 if not [d for d in checked if d.severity == "error"]:
                     # Pairs are checked on a ruleset that is otherwise sound.
                     diags += check_conflicts(rs, folder, path)
         diags += check_versions(discover([path]))
     return finalize(diags)
+
+
+def _check_layerings(rs: Ruleset, folder: Path, roots: list[Path]) -> list[Diagnostic]:
+    """The version on every other version of its parent in force on or after the day it took
+    effect: whichever version is selected, it is evaluated on the parent in force on the
+    evaluation date (a version named for a later date meets later law), so each such pairing
+    must hold. Parent versions that ended before it began are met only when a version is
+    evaluated before its own date; evaluation checks those pairings when it meets them."""
+    diags: list[Diagnostic] = []
+    seen = {str(p.folder.resolve()) for p in rs.layers()[:1]}
+    for entry in parent_versions(rs):
+        end = entry.manifest.effective_to
+        if str(entry.folder.resolve()) in seen or (
+            end is not None and end <= rs.manifest.effective_from
+        ):
+            continue
+        seen.add(str(entry.folder.resolve()))
+        other, ds = load(folder, on=entry.manifest.effective_from, roots=roots)
+        diags += ds
+        if other is not None and not [d for d in ds if d.severity == "error"]:
+            diags += check_loaded(other)
+    return diags
 
 
 def layerings(rs: Ruleset, folder: Path, root: Path) -> list[Ruleset]:

@@ -160,6 +160,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "信用决定说明",
         "ruleset": "规则集",
+        "layers": "所依上位规则集（按评估日期）",
         "as_of": "评估日期",
         "subject": "信用主体",
         "records": "信用信息",
@@ -194,6 +195,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Credit decision explained",
         "ruleset": "Ruleset",
+        "layers": "On (in force on the date)",
         "as_of": "As of",
         "subject": "Subject",
         "records": "Records",
@@ -226,6 +228,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "objection": "under objection (still published and used)",
     },
 }
+
+
+def _layer_lines(d: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    """The versions the ruleset was evaluated on (``ruleset.layers``), when there are any."""
+    layers = d["ruleset"].get("layers") or []
+    if not layers:
+        return []
+    shown = ", ".join(f"{x['id']}@{x['version']} ({x['sha256'][:12]})" for x in layers)
+    return [f"{labels['layers']}: {shown}"]
 
 
 #: The mark shown before each cited text: the instrument's words or the project's summary.
@@ -282,9 +293,10 @@ def explain(
         return str(V["yes"] if b else V["no"])
 
     rs = d["ruleset"]
-    lines = [
+    lines: list[str] = [
         f"# {L['title']}",
         f"{L['ruleset']}: {rs['id']}@{rs['version']} ({rs['sha256'][:12]})",
+        *_layer_lines(d, L),
         f"{L['as_of']}: {d['as_of']}",
         f"{L['subject']}: {d['subject']['id']} ({_term(d['subject']['type'], lang)})",
         "",

@@ -9,6 +9,7 @@ package (``creditrules/rulesets``), one folder per id and version.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 from dataclasses import dataclass, field
@@ -71,6 +72,20 @@ class Ruleset:
     lists: dict[str, ListDefinition] = field(default_factory=dict)
     parameters: dict[str, Parameter] = field(default_factory=dict)
     where: dict[tuple[str, str], Located] = field(default_factory=dict)
+    #: The folders the caller named to load from (searched before the bundled rulesets).
+    roots: list[Path] = field(default_factory=list)
+    #: This version on the parent versions of other dates, built by ``layered``.
+    _layerings: dict[tuple[str, ...], Ruleset] = field(default_factory=dict, repr=False)
+    #: Versions found per (parent id, search folders), so ``layered`` reads no disk twice.
+    _entries: dict[tuple[str, tuple[str, ...]], list[Entry]] = field(
+        default_factory=dict, repr=False
+    )
+
+    @property
+    def search(self) -> list[Path]:
+        """Where the parent named by ``extends`` is looked for."""
+        return [*self.roots, bundled_root(), self.folder.parent.parent]
+
     _ranking: Ranking | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -197,6 +212,15 @@ class Ruleset:
         """Whether this version is in force on the given day (``effective_to`` excluded)."""
         m = self.manifest
         return m.effective_from <= on and (m.effective_to is None or on < m.effective_to)
+
+    def layers(self) -> list[Ruleset]:
+        """The rulesets this version builds on through ``extends``, nearest first."""
+        out: list[Ruleset] = []
+        node = self.parent
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
 
 
 # ------------------------------------------------------------- pydantic → diagnostics
@@ -500,27 +524,103 @@ def resolve(ref: str, *, on: date | None, roots: list[Path] | None = None) -> Pa
     raise RulesetNotFoundError(f"no version of '{rid}' is in force on {on} ({spans})", ref=ref)
 
 
+def resolve_parent(ref: str, *, on: date, roots: list[Path]) -> Path | None:
+    """The folder of the parent ``ref`` names, in force ``on``; None when ``ref`` is a bare id
+    none of whose versions is in force that day (before the first: the layer is empty, no
+    rule of a later instrument applies). Raises ``RulesetNotFoundError`` for an unknown id."""
+    rid, _, version = ref.partition("@")
+    if not version and "/" not in ref:
+        entries = [e for e in discover(roots) if e.id == rid]
+        if entries and not any(_entry_in_force(e, on) for e in entries):
+            return None
+    return resolve(ref, on=on, roots=roots)
+
+
+def _entry_in_force(e: Entry, on: date) -> bool:
+    m = e.manifest
+    return m.effective_from <= on and (m.effective_to is None or on < m.effective_to)
+
+
+def parent_versions(rs: Ruleset) -> list[Entry]:
+    """Every version of the parent a bare ``extends`` id may resolve to (any date), oldest
+    first; empty when the parent is pinned (``id@version``) or there is none."""
+    ext = rs.manifest.extends
+    if not ext or "@" in ext:
+        return []
+    rid = ext
+    return [e for e in discover(rs.search) if e.id == rid]
+
+
 def load(
     ref: str | Path, *, on: date | None = None, roots: list[Path] | None = None
 ) -> tuple[Ruleset | None, list[Diagnostic]]:
-    """Load a ruleset and what it extends; return it with every shape diagnostic."""
+    """Load a ruleset and what it extends; return it with every shape diagnostic.
+
+    The parent named by ``extends`` (an id) is the version in force ``on`` (by default the
+    day this version took effect); when none is in force that day there is no parent.
+    """
     folder = resolve(str(ref), on=on, roots=roots)
     rs, diags = read_folder(folder)
     if rs is None:
         return None, diags
+    rs.roots = list(roots or [])
     if rs.manifest.extends:
-        search = (roots or []) + [bundled_root(), folder.parent.parent]
         try:
-            parent_folder = resolve(
-                rs.manifest.extends, on=on or rs.manifest.effective_from, roots=search
+            parent_folder = resolve_parent(
+                rs.manifest.extends, on=on or rs.manifest.effective_from, roots=rs.search
             )
         except RulesetNotFoundError as exc:
             diags.append(Diagnostic("CR308", str(exc), _manifest_span(folder, "extends")))
             return rs, diags
-        parent, pdiags = load(parent_folder, on=on, roots=roots)
-        diags += pdiags
-        rs.parent = parent
+        if parent_folder is not None:
+            parent, pdiags = load(parent_folder, on=on or rs.manifest.effective_from, roots=roots)
+            diags += pdiags
+            rs.parent = parent
     return rs, diags
+
+
+def layered(rs: Ruleset, on: date) -> tuple[Ruleset, list[Diagnostic]]:
+    """``rs`` (its own files unchanged) on the parent versions in force ``on``.
+
+    Whichever version of a ruleset was selected, the law it ``extends`` is the law of the
+    evaluation date: a city version evaluated on a later day stands on the national version
+    of that day, and before the first national version on none. Returns ``rs`` itself when
+    its parents already are those of ``on``; other layerings are built once and kept.
+    """
+    chain = _chain(rs, on)
+    if chain == tuple(str(p.folder.resolve()) for p in rs.layers()):
+        return rs, []
+    got = rs._layerings.get(chain)
+    if got is not None:
+        return got, []
+    parent: Ruleset | None = None
+    diags: list[Diagnostic] = []
+    if chain:
+        parent, diags = load(Path(chain[0]), on=on, roots=rs.roots or None)
+    out = dataclasses.replace(rs, parent=parent, _layerings={}, _entries=rs._entries, _ranking=None)
+    if not [d for d in diags if d.severity == "error"]:
+        rs._layerings[chain] = out
+    return out, diags
+
+
+def _chain(rs: Ruleset, on: date) -> tuple[str, ...]:
+    """The folders of the parents in force ``on``, nearest first (manifests read once)."""
+    out: list[str] = []
+    ext = rs.manifest.extends
+    search = rs.search
+    while ext:
+        rid, _, version = ext.partition("@")
+        key = (rid, tuple(str(p) for p in search))
+        entries = rs._entries.get(key)
+        if entries is None:
+            entries = rs._entries[key] = [e for e in discover(search) if e.id == rid]
+        pick = [e for e in entries if (e.version == version if version else _entry_in_force(e, on))]
+        if not pick or str(pick[0].folder.resolve()) in out:
+            break
+        out.append(str(pick[0].folder.resolve()))
+        ext = pick[0].manifest.extends
+        search = [*rs.roots, bundled_root(), pick[0].folder.parent.parent]
+    return tuple(out)
 
 
 def _manifest_span(folder: Path, key: str) -> Span:

@@ -87,6 +87,13 @@ def _short(v: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
+def _has_layers(decision: dict[str, Any] | Decision) -> bool:
+    if isinstance(decision, Decision):
+        return True
+    ref = decision.get("ruleset")
+    return isinstance(ref, dict) and "layers" in ref
+
+
 def replay(
     decision: dict[str, Any] | Decision,
     *,
@@ -159,6 +166,11 @@ def replay(
     except CreditRulesError as exc:
         return ReplayReport("cannot_replay", ruleset=rs.ref, message=f"re-evaluation failed: {exc}")
     again["input_sha256"] = stored["input_sha256"]
+    if not _has_layers(decision):
+        # Made before decisions named their layers: what they decided is still compared, and
+        # the layers are those of the same date (the content hash covers them).
+        again["ruleset"].pop("layers", None)
+        stored["ruleset"].pop("layers", None)
     again["decision_id"] = sha256_of({"input": stored["input_sha256"], "ruleset": rs.sha256})
     differences = diff(stored, again)
     # What changed in the law comes first, then what it changed in the answer.

@@ -42,7 +42,7 @@ from creditrules.compile.ir import (
 )
 from creditrules.errors import BudgetError, CreditRulesError, InputError, RulesetNotFoundError
 from creditrules.identifiers import resident_id_problem, uscc_problem
-from creditrules.loader import Ruleset
+from creditrules.loader import Ruleset, layered
 from creditrules.model.ruleset import Rule
 
 # ============================================================ a. condition level
@@ -634,7 +634,8 @@ def ruleset_for(as_of: str) -> Ruleset:
     day = date.fromisoformat(as_of)
     for rs in _LOADED:
         if all(node.in_force(day) for node in _chain(rs)):
-            return rs
+            # The same version on the parent of this date (what evaluate uses; kept by rs).
+            return layered(rs, day)[0]
     rs = creditrules.load_ruleset("cn.js.nantong", as_of=as_of)
     assert all(node.in_force(day) for node in _chain(rs)), [n.ref for n in _chain(rs)]
     _LOADED.append(rs)

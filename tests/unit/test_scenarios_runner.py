@@ -58,7 +58,7 @@ def test_passing_scenario(tmp_path: Path) -> None:
     expect:
       fired: [nt2018.validity.general]
       not_fired: [nt2018.validity.serious]
-      records: {r1: {status: active, validity_until: "2026-03-10", repair: {unmet: [not_corrected]}}}
+      records: {r1: {status: active, validity_until: "2026-03-10", repair: {unmet: [not_corrected, obligations_not_performed]}}}
       matters: {high_consumption: null}
 """,
     )
@@ -281,6 +281,7 @@ def test_lists_measures_deadlines_and_negative_expectations(tmp_path: Path) -> N
       as_of: 2026-10-09
       records:
         - {id: r1, category: negative, severity: serious, determined_on: 2024-02-10,
+           basis: {type: admin_penalty, procedure: ordinary},
            list: {id: blacklist, listed_on: 2024-02-20}}
       events: [{type: objection_filed, record: r1, on: 2026-09-30}]
     expect:

@@ -19,6 +19,7 @@ from creditrules.model.decision import (
     Decision,
     EngineRef,
     GradeOut,
+    LayerRef,
     ListOut,
     MatterOut,
     MeasureOut,
@@ -246,7 +247,12 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
     return Decision(
         decision_id=sha256_of({"input": input_sha, "ruleset": rs.sha256}),
         as_of=case.as_of.isoformat(),
-        ruleset=RulesetRef(id=rs.id, version=rs.version, sha256=rs.sha256),
+        ruleset=RulesetRef(
+            id=rs.id,
+            version=rs.version,
+            sha256=rs.sha256,
+            layers=[LayerRef(id=p.id, version=p.version, sha256=p.sha256) for p in rs.layers()],
+        ),
         engine=EngineRef(
             creditrules=_version("creditrules"),
             durable_rules=_version("durable_rules"),

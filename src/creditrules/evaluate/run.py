@@ -29,17 +29,48 @@ from creditrules.evaluate.conclude import Claim, Resolution, decide, resolve
 from creditrules.evaluate.derive import DERIVATION_FUNCS, Context
 from creditrules.evaluate.facts import Fact, build
 from creditrules.evaluate.state import EvalState, _d
-from creditrules.loader import Ruleset
+from creditrules.loader import Ruleset, layered
 from creditrules.model.decision import (
     Decision,
 )
 from creditrules.model.rank import hierarchy
+<<<<<<< HEAD
 from creditrules.model.ruleset import Rule
+=======
+from creditrules.validate import check_ruleset
+>>>>>>> main
 
 Backend = Literal["durable_rules", "reference", "both"]
 BACKENDS: tuple[str, ...] = ("durable_rules", "reference", "both")
 
 _PLANS: dict[str, Plan] = {}
+_CHECKED: set[str] = set()
+
+
+def on_law_of(rs: Ruleset, on: date) -> Ruleset:
+    """``rs`` on the parent versions in force ``on`` (see ``loader.layered``), the
+    combination checked once the way ``load_ruleset`` checks a ruleset."""
+    out, diags = layered(rs, on)
+    if out is rs:
+        return rs
+    if out.sha256 not in _CHECKED:
+        errors = [d for d in diags if d.severity == "error"]
+        if not errors:
+            errors = [d for d in check_ruleset(out) if d.severity == "error"]
+        if errors and out.parent is None:
+            raise RulesetError(
+                f"ruleset {rs.ref} builds on {rs.manifest.extends}, which has no version in force "
+                f"on {on}: evaluating it on that date is not supported",
+                errors,
+            )
+        if errors:
+            raise RulesetError(
+                f"ruleset {rs.ref} on the law of {on} has {len(errors)} error(s); "
+                "run `creditrules validate`",
+                errors,
+            )
+        _CHECKED.add(out.sha256)
+    return out
 
 
 def plan_for(rs: Ruleset) -> Plan:
@@ -467,6 +498,8 @@ def evaluate(
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
     parsed = parse_case(case, as_of=as_of)
+    # The law a version extends is the law of the evaluation date, whichever version it is.
+    rs = on_law_of(rs, parsed.as_of)
     check_case(parsed, rs, allow_masked=replaying)
     plan = plan_for(rs)
     why = _why_not_for(plan)
@@ -515,4 +548,4 @@ def evaluate(
     return assemble(st, plan, backend)
 
 
-__all__ = ["BACKENDS", "Backend", "evaluate", "plan_for"]
+__all__ = ["BACKENDS", "Backend", "evaluate", "on_law_of", "plan_for"]

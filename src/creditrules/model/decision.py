@@ -39,10 +39,27 @@ class CitationOut(_Out):
     )
 
 
-class RulesetRef(_Out):
+class LayerRef(_Out):
+    """A ruleset version the evaluated one builds on (``extends``), chosen by the date."""
+
     id: str
     version: str
     sha256: str
+
+
+class RulesetRef(_Out):
+    id: str
+    version: str
+    sha256: str = Field(
+        description="content hash of this version with every layer it was evaluated on"
+    )
+    layers: list[LayerRef] = Field(
+        default_factory=list,
+        description=(
+            "the versions this one was evaluated on (extends), nearest first, each the "
+            "version in force on as_of; empty when none was in force"
+        ),
+    )
 
 
 class EngineRef(_Out):

@@ -50,11 +50,22 @@ class Expect(_Strict):
     grade: dict[str, Any] | None = Field(
         default=None, description="subset of the decision's grade; {} never matches null"
     )
+    layers: list[str] | None = Field(
+        default=None,
+        description=(
+            "the versions the ruleset was evaluated on (decision ruleset.layers), as "
+            "id@version, nearest first; [] for none"
+        ),
+    )
     error: ExpectError | None = None
 
     @model_validator(mode="after")
     def _something(self) -> Expect:
-        given = [k for k in type(self).model_fields if k != "error" and getattr(self, k)]
+        given = [
+            k
+            for k in type(self).model_fields
+            if k != "error" and (getattr(self, k) or (k == "layers" and self.layers is not None))
+        ]
         if self.error is not None and given:
             raise ValueError(
                 f"`error` cannot be combined with {', '.join(given)}: a refused case has no decision"
@@ -62,7 +73,7 @@ class Expect(_Strict):
         if self.error is None and not given:
             raise ValueError(
                 "the scenario expects nothing: give fired, not_fired, records, lists, "
-                "measures, no_measures, no_lists, matters, deadlines or error"
+                "measures, no_measures, no_lists, matters, deadlines, layers or error"
             )
         return self
 

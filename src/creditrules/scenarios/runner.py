@@ -378,6 +378,15 @@ def _check_decision(
                     f"expected no measure {mid}; got {_brief('measures', hits)}",
                 )
             )
+    if exp.layers is not None:
+        got_layers = [f"{x.id}@{x.version}" for x in d.ruleset.layers]
+        if got_layers != exp.layers:
+            out.append(
+                Failure(
+                    sf.line_of(eb + ("layers",)),
+                    f"layers: expected {exp.layers!r}, got {got_layers!r}",
+                )
+            )
     if exp.grade is not None:
         line = sf.line_of(eb + ("grade",))
         got_grade = data.get("grade")
