@@ -34,11 +34,8 @@ from creditrules.model.decision import (
     Decision,
 )
 from creditrules.model.rank import hierarchy
-<<<<<<< HEAD
 from creditrules.model.ruleset import Rule
-=======
 from creditrules.validate import check_ruleset
->>>>>>> main
 
 Backend = Literal["durable_rules", "reference", "both"]
 BACKENDS: tuple[str, ...] = ("durable_rules", "reference", "both")
