@@ -324,6 +324,17 @@ def rule_reads(rule: Rule, cond: Cond) -> set[str]:
     return reads
 
 
+def special_over(hi: Rule, lo: Rule, docs: dict[str, Any]) -> bool:
+    """``lo`` is made under an instrument of general provisions and ``hi`` under a special one
+    of the same rank (立法法 第一百零三条)."""
+    if not hi.cites or not lo.cites:
+        return False
+    dh, dl = docs.get(hi.cites[0].document), docs.get(lo.cites[0].document)
+    return bool(
+        dh and dl and dl.general_provisions and not dh.general_provisions and dh.rank == dl.rank
+    )
+
+
 def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
     """Order rules and derivations so every value is final before it is read."""
     rules = rs.all_rules()
@@ -338,6 +349,7 @@ def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
     # A period may be taken by the term of a list entry on the same point (model/ranks.yaml
     # `points`) where the list's rule prevails over the period's: those list rules first.
     ranking = rs.ranking()
+    docs = rs.all_documents()
     points = hierarchy().points
     for r in rules:
         if r.then.period and f"period:{r.then.period.name}" in points:
@@ -345,7 +357,7 @@ def stratify(rs: Ruleset) -> tuple[Plan | None, list[Diagnostic]]:
                 if (
                     other.then.list
                     and other.applies_to == r.applies_to
-                    and ranking.prevails(other.id, r.id)
+                    and (ranking.prevails(other.id, r.id) or special_over(other, r, docs))
                 ):
                     reads[f"rule:{r.id}"].add(f"pseudo:list_rule:{other.id}")
                     producers.setdefault(f"pseudo:list_rule:{other.id}", [f"rule:{other.id}"])

@@ -19,6 +19,7 @@ from creditrules.compile.ir import (
     Plan,
     claims_of,
     fields_read,
+    special_over,
     stratify,
 )
 from creditrules.errors import CalendarError, EngineError, RulesetError
@@ -33,6 +34,7 @@ from creditrules.model.decision import (
     Decision,
 )
 from creditrules.model.rank import hierarchy
+from creditrules.model.ruleset import Rule
 from creditrules.validate import check_ruleset
 
 Backend = Literal["durable_rules", "reference", "both"]
@@ -283,6 +285,7 @@ def _point_taken_by_list(
     if same_as is None:
         return None
     ranking = st.rs.ranking()
+    docs = st.rs.all_documents()
     for (k, other), claims in st.claims.items():
         if k != fk or not other.startswith(same_as + ":"):
             continue
@@ -294,7 +297,11 @@ def _point_taken_by_list(
             ranking=ranking,
         )
         if not all(
-            any(ranking.prevails(hi.id, lo.id) for hi in entry.deciders) for lo in res.deciders
+            any(
+                ranking.prevails(hi.id, lo.id) or special_over(hi, lo, docs)
+                for hi in entry.deciders
+            )
+            for lo in res.deciders
         ):
             continue
         # Only where the period would end the entry early: a lower rule may keep information
@@ -406,6 +413,70 @@ def _deadlines(st: EvalState) -> None:
             )
 
 
+def _special_repair(st: EvalState) -> None:
+    """A list's own removal provisions are the special provisions on its repair (立法法
+    第一百零三条): on a record carrying the entry, where rules made under them found something,
+    the repair answer is theirs and the general repair rules of the same or a lower rank are
+    not added (each dropped finding shows in the trace as overridden by the list's rules)."""
+    lists = st.rs.all_lists()
+    docs = st.rs.all_documents()
+    ranking = st.rs.ranking()
+    h = hierarchy()
+    for e in st.ctx.list_entries:
+        fk = e["fact"]
+        ld = lists.get(e["list"])
+        if ld is None or ld.removal is None or not fk.startswith("record:"):
+            continue
+        own = {c.document for c in ld.removal.conditions + ld.removal.procedure}
+        own_ranks = {docs[k].rank for k in own if k in docs}
+
+        def special(r: Rule, own: set[str] = own) -> bool:
+            return bool(r.cites) and r.cites[0].document in own
+
+        def general(r: Rule, own_ranks: set[str] = own_ranks) -> bool:
+            # The general repair instruments (declared `general_provisions`) and anything below
+            # the list's own rank; another special instrument of the same rank stays.
+            if special(r) or not r.cites:
+                return False
+            doc = docs.get(r.cites[0].document)
+            rank = ranking.rank(r.id)
+            return bool(doc and doc.general_provisions) or any(h.above(o, rank) for o in own_ranks)
+
+        rep = st.repair.get(fk, {})
+        gates = [
+            (what, res)
+            for what in ("period:repair_wait", "period:publication_min")
+            if (res := st.decided.get((fk, what))) is not None and res.value.gates_repair
+        ]
+        found = [r for rules in rep.values() for r in rules] + [
+            r for _, res in gates for r in res.deciders
+        ]
+        by_list = [r for r in found if special(r)]
+        if not by_list:
+            continue
+        dropped: dict[str, list[str]] = {}
+        for key in list(rep):
+            kept = [r for r in rep[key] if not general(r)]
+            for r in rep[key]:
+                if general(r):
+                    dropped.setdefault(r.id, []).extend(x.id for x in by_list)
+            if kept:
+                rep[key] = kept
+            else:
+                del rep[key]
+        for what, res in gates:
+            if all(general(r) for r in res.deciders):
+                for r in res.deciders:
+                    dropped.setdefault(r.id, []).extend(x.id for x in by_list)
+                st.decided[(fk, what)] = Resolution(
+                    res.value.model_copy(update={"gates_repair": False}),
+                    res.deciders,
+                    res.overridden,
+                )
+        if dropped:
+            st.decided[(fk, "repair:special")] = Resolution(None, by_list, dropped)
+
+
 # ------------------------------------------------------------------ public entry point
 
 
@@ -470,6 +541,7 @@ def evaluate(
     _list_entries(st)
     _measure_entries(st)
     _deadlines(st)
+    _special_repair(st)
     return assemble(st, plan, backend)
 
 

@@ -130,6 +130,10 @@ class Document(Strict):
         description="keys of registered documents this one says it implements (为贯彻落实…); a measure's legal basis may come through them",
     )
     articles: list[Article] = Field(default_factory=list)
+    general_provisions: bool = Field(
+        default=False,
+        description="its rules are the general provisions (一般规定) on publication periods and repair: on a record carrying a list whose own rules decide its term and removal, they give way to them (立法法 第一百零三条)",
+    )
 
     _v_key = field_validator("key")(_check_id)
 
