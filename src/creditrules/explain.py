@@ -105,6 +105,7 @@ _ZH_TERMS: dict[str, str] = {
     "obligations_not_performed": "未履行法定义务",
     "on_serious_violation_list": "仍在严重违法失信名单内",
     "penalty_not_performed": "行政处罚未履行",
+    "penalty_term_running": "处罚规定的期限未届满",
     "published_less_than_six_months": "公布未满6个月",
     "severity_not_determined": "失信程度未认定",
     "taxes_not_paid": "税款、滞纳金、罚款未缴清",

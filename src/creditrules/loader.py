@@ -24,12 +24,16 @@ from creditrules.diagnostics import Diagnostic, Span
 from creditrules.errors import RulesetNotFoundError
 from creditrules.model.rank import Ranking, hierarchy
 from creditrules.model.ruleset import (
+    All,
+    AnyOf,
     Attribute,
+    Comparison,
     Document,
     ForbiddenField,
     ListDefinition,
     Manifest,
     Measure,
+    Not,
     Note,
     Parameter,
     Rule,
@@ -90,6 +94,7 @@ class Ruleset:
         return [*self.roots, bundled_root(), self.folder.parent.parent]
 
     _ranking: Ranking | None = field(default=None, repr=False, compare=False)
+    _all_rules: list[Rule] | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -114,10 +119,21 @@ class Ruleset:
         return hashlib.sha256(f"{self.own_sha256}+{self.parent.sha256}".encode()).hexdigest()
 
     def all_rules(self) -> list[Rule]:
-        """Parent rules first, then own rules (a child may override a parent rule by id)."""
+        """Parent rules first, then own rules (a child may override a parent rule by id).
+
+        A comparison value written ``param:NAME`` (``eq``/``ne``, or the one item of an
+        ``in``/``not_in``/``contains`` list) reads the parameter's value as configured here —
+        a child's value replaces its parent's; a list is written comma-separated.
+        """
+        if self._all_rules is None:
+            params = self.all_parameters()
+            self._all_rules = [_with_parameters(r, params) for r in self._written_rules()]
+        return self._all_rules
+
+    def _written_rules(self) -> list[Rule]:
         own_ids = {r.id for r in self.rules}
         inherited = [
-            r for r in (self.parent.all_rules() if self.parent else []) if r.id not in own_ids
+            r for r in (self.parent._written_rules() if self.parent else []) if r.id not in own_ids
         ]
         return inherited + self.rules
 
@@ -240,6 +256,51 @@ class Ruleset:
             out.append(node)
             node = node.parent
         return out
+
+
+# ------------------------------------------------------------- parameters in conditions
+
+
+def _param_value(value: Any, params: dict[str, Parameter], as_list: bool) -> Any:
+    if as_list:
+        if (
+            isinstance(value, list)
+            and len(value) == 1
+            and isinstance(value[0], str)
+            and value[0].startswith("param:")
+            and value[0].removeprefix("param:") in params
+        ):
+            raw = params[value[0].removeprefix("param:")].value
+            return [v.strip() for v in str(raw).split(",") if v.strip()]
+        return value
+    if isinstance(value, str) and value.startswith("param:") and value[6:] in params:
+        return params[value[6:]].value
+    return value
+
+
+def _with_condition_parameters(cond: Any, params: dict[str, Parameter]) -> Any:
+    if isinstance(cond, All):
+        return cond.model_copy(
+            update={"all": [_with_condition_parameters(c, params) for c in cond.all]}
+        )
+    if isinstance(cond, AnyOf):
+        return cond.model_copy(
+            update={"any": [_with_condition_parameters(c, params) for c in cond.any]}
+        )
+    if isinstance(cond, Not):
+        return cond.model_copy(update={"not_": _with_condition_parameters(cond.not_, params)})
+    if isinstance(cond, Comparison):
+        op = cond.op
+        new = _param_value(cond.value, params, op in ("in_", "not_in", "contains"))
+        return cond if new is cond.value else cond.model_copy(update={op: new})
+    return cond
+
+
+def _with_parameters(rule: Rule, params: dict[str, Parameter]) -> Rule:
+    if not params or rule.when is None:
+        return rule
+    when = _with_condition_parameters(rule.when, params)
+    return rule if when is rule.when else rule.model_copy(update={"when": when})
 
 
 # ------------------------------------------------------------- pydantic → diagnostics
@@ -625,7 +686,9 @@ def layered(rs: Ruleset, on: date) -> tuple[Ruleset, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     if chain:
         parent, diags = load(Path(chain[0]), on=on, roots=rs.roots or None)
-    out = dataclasses.replace(rs, parent=parent, _layerings={}, _entries=rs._entries, _ranking=None)
+    out = dataclasses.replace(
+        rs, parent=parent, _layerings={}, _entries=rs._entries, _ranking=None, _all_rules=None
+    )
     if not [d for d in diags if d.severity == "error"]:
         rs._layerings[chain] = out
     return out, diags

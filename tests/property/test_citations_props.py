@@ -22,6 +22,7 @@ from test_backends_agree import cases
 import creditrules
 from creditrules.errors import CreditRulesError, InputError, RuleConflictError
 from creditrules.evaluate.basis_check import basis_problems
+from creditrules.evaluate.run import on_law_of
 from creditrules.loader import Ruleset
 
 BUNDLED_IDS = sorted({e.id for e in creditrules.list_rulesets()})
@@ -71,7 +72,8 @@ def check_case(rid: str, case: dict[str, Any]) -> None:
         return
     problems = basis_problems(d)
     assert not problems, f"{rs.ref}: {problems}"
-    conditions = _condition_articles(rs)
+    # The rules that ran: the version on the national law of the case's date.
+    conditions = _condition_articles(on_law_of(rs, date.fromisoformat(case["as_of"])))
     for r in d.records:
         if r.repair.eligible or r.repair.unmet:
             cited = {(c.document, c.article) for c in r.repair.basis}

@@ -306,6 +306,28 @@ def test_a_rule_that_overrides_the_other_settles_it(tmp_path: Path) -> None:
     assert conflicts(folder) == []
 
 
+def test_overrides_in_a_cycle_settle_no_pair_when_all_fire(tmp_path: Path) -> None:
+    # Each pair is settled alone (one overrides the other), but when all three fire no
+    # rule stands above the rest: evaluation raises, so validate must report it.
+    folder = write(
+        tmp_path / "t",
+        [
+            rule("t.a", None, validity("P1Y"), overrides=["t.b"]),
+            rule("t.b", None, validity("P2Y"), overrides=["t.c"]),
+            rule("t.c", None, validity("P3Y"), overrides=["t.a"]),
+        ],
+    )
+    rs = loaded(folder)
+    found = find_conflicts(rs, field_dictionary(rs))
+    assert found and pairs(found) <= {
+        frozenset(("t.a", "t.b")),
+        frozenset(("t.b", "t.c")),
+        frozenset(("t.a", "t.c")),
+    }
+    for c in found:
+        assert_raises_on_example(rs, c)
+
+
 def test_a_default_gives_way(tmp_path: Path) -> None:
     folder = write(
         tmp_path / "t",

@@ -62,7 +62,7 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR315-parameter-without-note": "C\n",  # the [C] tag of the parameter with no note
     "CR316-rules-conflict": "{name: validity, from: determined_on, duration: P1Y}",  # the later rule's period
     "CR401-budget-exceeded": "{field: behavior, in: [",  # the 61-test condition
-    "CR402-too-many-fields": "a133",  # the attribute that takes a record past 200 keys
+    "CR402-too-many-fields": "a129",  # the attribute that takes a record past 200 keys
     "CR501-sanction-without-legal-basis": "- {document: t.measures",  # its only citation
     "CR502-serious-list-widened": "true",  # serious: true on a local list
     "CR503-list-criteria-unlawful": "[{document: t.measures,",  # criteria in a normative document

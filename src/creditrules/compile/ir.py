@@ -215,7 +215,11 @@ DERIVATIONS: tuple[Derivation, ...] = (
         frozenset({"record:list.active"}),
     ),
     Derivation(
-        "subject_minor", frozenset(), frozenset({"subject:is_minor", "record:subject.is_minor"})
+        "subject_minor",
+        frozenset(),
+        frozenset(
+            {"subject:is_minor", "record:subject.is_minor", "record:subject.minor_on_listing"}
+        ),
     ),
     Derivation(
         "subject_counts",

@@ -24,6 +24,8 @@ from creditrules.validate.citations import english_run
 
 __all__ = ["basis_problems", "conclusions"]
 
+_NOT_ABOUT_STATUS = ("measure ", "lookback:")
+
 
 def _record_decided(r: dict[str, Any], negative: bool, touched: bool) -> bool:
     return (
@@ -37,10 +39,14 @@ def _record_decided(r: dict[str, Any], negative: bool, touched: bool) -> bool:
 def conclusions(d: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(where, conclusion)`` for every conclusion of a decision (JSON form) owing a basis."""
     negative = {r["id"] for r in d["input"].get("records", []) if r.get("category") == "negative"}
+    # A rule that only gives a record a measure or a look-back window has decided nothing
+    # about the record's status: the measure carries its own citation.
     touched = {
         t["fact"].removeprefix("record:")
         for t in d["trace"]
-        if t["fired"] and t["fact"].startswith("record:")
+        if t["fired"]
+        and t["fact"].startswith("record:")
+        and not str(t.get("effect") or "").startswith(_NOT_ABOUT_STATUS)
     }
     for r in d["records"]:
         if _record_decided(r, r["id"] in negative, r["id"] in touched):

@@ -151,6 +151,28 @@ def _settled(rs: Ruleset, attr: str, claimants: list[_Claimant]) -> list[str] | 
     return None
 
 
+def _on_one_cycle(a: _Claimant, b: _Claimant, claimants: list[_Claimant]) -> bool:
+    """Whether ``a`` and ``b`` lie on one cycle of ``overrides`` among ``claimants``: each
+    pair of such a cycle is settled alone (one overrides the other), yet when the whole
+    cycle fires no rule stands above the rest, so the pair must be searched with the others."""
+    ids = {c.rule.id for c in claimants}
+    edges = {c.rule.id: [o for o in c.rule.overrides if o in ids] for c in claimants}
+
+    def reaches(src: str, dst: str) -> bool:
+        seen, todo = {src}, [src]
+        while todo:
+            for nxt in edges.get(todo.pop(), []):
+                if nxt == dst:
+                    return True
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
+
+    x, y = a.rule.id, b.rule.id
+    return reaches(x, y) and reaches(y, x)
+
+
 def _sat(
     parts: list[Cond],
     *,
@@ -191,14 +213,14 @@ def find_conflicts(
             for b in claimants[i + 1 :]:
                 if only is not None and a.rule.id not in only and b.rule.id not in only:
                     continue
-                if _settled(rs, attr, [a, b]) is None:
+                if _settled(rs, attr, [a, b]) is None and not _on_one_cycle(a, b, claimants):
                     continue
                 if sat([a.cond, b.cond]) is None:
                     continue
                 others = [
                     o
                     for o in claimants
-                    if o is not a and o is not b and sat([a.cond, b.cond, o.cond])
+                    if o is not a and o is not b and sat([a.cond, b.cond, o.cond]) is not None
                 ]
                 hit = _search(rs, attr, a, b, others, sat)
                 if hit is not None:

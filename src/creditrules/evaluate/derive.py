@@ -189,6 +189,16 @@ def subject_minor(ctx: Context) -> None:
     s["is_minor"] = minor
     for f in ctx.records():
         f["subject.is_minor"] = minor
+        # 最高法 失信名单规定 第四条 is judged on the day of the listing: a person listed as a
+        # minor stays unlawfully listed after coming of age. Without a listing date, a minor
+        # today was a minor at any earlier listing; otherwise it is not known.
+        listed = f.get("list.listed_on")
+        if bd is None:
+            f["subject.minor_on_listing"] = None
+        elif listed:
+            f["subject.minor_on_listing"] = date.fromisoformat(listed) <= eighteen
+        else:
+            f["subject.minor_on_listing"] = True if minor else None
 
 
 def subject_counts(ctx: Context) -> None:

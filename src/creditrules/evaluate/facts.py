@@ -31,6 +31,10 @@ def record_fact(case: Case, i: int) -> Fact:
         "basis.penalties": list(b.penalties) if b else [],
         "basis.number": b.number if b else None,
         "basis.term_until": _iso(b.term_until) if b else None,
+        # 令36号 第十二条第三款: the penalty's own term is still running on the evaluation date.
+        "basis.term_running": (
+            case.as_of <= b.term_until if b is not None and b.term_until is not None else None
+        ),
         "determined_on": _iso(rec.determined_on),
         "published_on": _iso(rec.published_on),
         "corrected_on": _iso(rec.corrected_on),

@@ -47,7 +47,14 @@ def _f(
     return FieldInfo(name, type_, origin, values(vocab) if vocab is not None else (), title)
 
 
-PERIOD_NAMES = ("validity", "publication_min", "publication_max", "repair_wait", "list_term")
+PERIOD_NAMES = (
+    "validity",
+    "publication_min",
+    "publication_max",
+    "repair_wait",
+    "list_term",
+    "lookback",
+)
 
 _RECORD_INPUT = [
     _f("category", "str", "input", Category, "信息类别"),
@@ -96,6 +103,8 @@ _RECORD_BUILTIN = [
     _f("paid_before_publication", "bool", "builtin", None, "公布前已履行（缴清）"),
     _f("list.active", "bool", "builtin", None, "所载名单在评估日有效"),
     _f("subject.is_minor", "bool", "builtin", None, "信用主体为未成年人"),
+    _f("subject.minor_on_listing", "bool", "builtin", None, "列入名单之日信用主体为未成年人"),
+    _f("basis.term_running", "bool", "builtin", None, "处罚所附期限在评估日尚未届满"),
 ]
 _SUBJECT = [
     _f("type", "str", "input", SubjectType, "信用主体类型"),

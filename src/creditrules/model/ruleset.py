@@ -234,7 +234,11 @@ Condition = Annotated[
 
 # ---------------------------------------------------------------- conclusions
 
-PeriodName = Literal["validity", "publication_min", "publication_max", "repair_wait", "list_term"]
+#: ``lookback``: a window after a record's date in which the law still counts it (e.g. the
+#: three years of 政府采购法 第二十二条（五）).
+PeriodName = Literal[
+    "validity", "publication_min", "publication_max", "repair_wait", "list_term", "lookback"
+]
 
 
 class PeriodSpec(Strict):

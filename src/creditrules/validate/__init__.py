@@ -434,8 +434,10 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
     diags: list[Diagnostic] = []
     fields = field_dictionary(rs)
     rule_ids = {r.id for r in rs.all_rules()}
+    # Conditions are checked with their ``param:`` values read (as they are evaluated).
+    resolved = {r.id: r for r in rs.all_rules()}
     for rule in rs.rules:
-        diags += check_rule(rs, rule, fields, rule_ids)
+        diags += check_rule(rs, resolved.get(rule.id, rule), fields, rule_ids)
     for m in rs.measures.values():
         diags += check_citations(
             rs, m.cites, rs.locate("measure", m.id), ("cites",), f"measure '{m.id}'"
