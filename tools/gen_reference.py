@@ -591,8 +591,21 @@ DECISION: dict[str, Doc] = {
     ),
     "warnings[].zh": Doc("中文说明。", "The message in Chinese."),
     "warnings[].en": Doc("英文说明。", "The message in English."),
+    "masked": Doc(
+        "因识别或指明自然人而遮蔽的每个值在本决定中的位置（JSON Pointer，RFC 6901）："
+        "自然人主体的身份证号码、姓名和出生日期，各类责任人员的身份证号码和姓名，records[].fields "
+        "中的文字，以及 subject.id 和 measures[].person；调用方明确要求原样保留"
+        "（reveal_personal、--reveal-personal）时为空列表（见 privacy.md）。",
+        "JSON Pointers (RFC 6901) into this decision of every value masked because it identifies "
+        "or names a natural person: a natural-person subject's ID number, name and birth date, "
+        "every representative's ID number and name, the text in records[].fields, and "
+        "subject.id and measures[].person; empty when the caller asked for them in full "
+        "(reveal_personal, --reveal-personal; see privacy.md).",
+        ["/subject/id", "/input/subject/representatives/0/id", "/input/subject/representatives/0/name"],
+    ),
     "input": Doc(
-        "规范化的输入，供重放。", "The canonical input, kept so the decision can be replayed."
+        "规范化的输入（按 masked 遮蔽），供重放。",
+        "The canonical input (masked as masked lists), kept so the decision can be replayed.",
     ),
 }
 

@@ -107,6 +107,7 @@ def evaluate(
     log: str | Path | DecisionLog | None = None,
     decided_at: datetime | str | None = None,
     entry_id: str | None = None,
+    reveal_personal: bool = False,
 ) -> Decision:
     """Evaluate a case (dict or ``creditrules.model.case.Case``) and return the Decision.
 
@@ -123,6 +124,9 @@ def evaluate(
             with its UTC offset, or an aware ``datetime`` (the engine reads no clock).
         entry_id: the log entry's id (a random UUID when not given;
             ``creditrules.log.append`` returns the whole entry).
+        reveal_personal: keep natural persons' identifiers and names in full in the
+            decision (and so in its explanation and log entry). Off by default: they are
+            masked and the decision's ``masked`` lists each masked value (docs/zh/privacy.md).
 
     Returns:
         The Decision; ``model_dump(mode="json", by_alias=True)`` gives its JSON document.
@@ -147,7 +151,7 @@ def evaluate(
             case.get("as_of") if isinstance(case, dict) else getattr(case, "as_of", None)
         )
         rs = load_ruleset(rs, as_of=case_date)
-    decision = _evaluate(rs, case, as_of=when, backend=backend)
+    decision = _evaluate(rs, case, as_of=when, backend=backend, reveal_personal=reveal_personal)
     if log is not None and decided_at is not None:
         decision_log.append(log, decision, decided_at=decided_at, entry_id=entry_id)
     return decision

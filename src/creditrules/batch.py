@@ -57,6 +57,8 @@ class BatchOptions:
     changed_since: date | None = None
     backend: str = "durable_rules"
     chunk: int = CHUNK
+    #: Keep natural persons' identifiers and names in full (``--reveal-personal``).
+    reveal_personal: bool = False
 
 
 @dataclass
@@ -246,7 +248,14 @@ def _case_date(case: Any, given: date | None) -> date:
 
 def _decide(case: Any, on: date) -> Any:
     rs = _state["rulesets"](on)
-    return evaluate(rs, case, as_of=on, backend=_state["opts"]["backend"])
+    opts = _state["opts"]
+    return evaluate(
+        rs,
+        case,
+        as_of=on,
+        backend=opts["backend"],
+        reveal_personal=opts.get("reveal_personal", False),
+    )
 
 
 def _conclusions(d: dict[str, Any]) -> dict[str, Any]:
@@ -355,6 +364,8 @@ def _fingerprint(opts: BatchOptions) -> dict[str, Any]:
         "as_of": opts.as_of.isoformat() if opts.as_of else None,
         "changed_since": opts.changed_since.isoformat() if opts.changed_since else None,
         "backend": opts.backend,
+        # Only when given, so a checkpoint written before the option existed still matches.
+        **({"reveal_personal": True} if opts.reveal_personal else {}),
     }
 
 
@@ -441,6 +452,7 @@ def run(
             "as_of": opts.as_of.isoformat() if opts.as_of else None,
             "changed_since": opts.changed_since.isoformat() if opts.changed_since else None,
             "backend": opts.backend,
+            "reveal_personal": opts.reveal_personal,
         }
         chunks = _chunks(read_cases(opts.input, skip=done), opts.chunk)
         pool = None

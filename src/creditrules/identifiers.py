@@ -331,8 +331,11 @@ def mask_person_name(name: str) -> str:
     """Mask a person's name for display: keep the first character, ``*`` for each other.
 
     ``"张三"`` becomes ``"张*"`` and ``"欧阳娜娜"`` becomes ``"欧***"``. The length is
-    kept so the masked name still lines up with other masked names. Organisation
-    names are public record and are not masked, so there is no counterpart for them.
+    kept so the masked name still lines up with other masked names. A name of one
+    character is masked completely (``"张"`` becomes ``"*"``): keeping its first character
+    would keep it all. Organisation names are public record and are not masked, so there
+    is no counterpart for them.
     """
-    # For "" the repeat count is -1, which yields "", so no special case is needed.
+    if len(name) <= 1:
+        return "*" * len(name)
     return name[:1] + "*" * (len(name) - 1)

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from creditrules.errors import CreditRulesError
 from creditrules.evaluate.case_input import canonical, legacy_sha256_of, parse_case, sha256_of
+from creditrules.evaluate.privacy import READ_BY_RULES, mask_input
 from creditrules.evaluate.run import evaluate
 from creditrules.loader import bundled_root, discover, load
 from creditrules.model.decision import Decision
@@ -102,10 +103,14 @@ def replay(
 ) -> ReplayReport:
     """Re-evaluate a stored decision; see the module docstring.
 
-    A stored decision keeps its input with natural persons' identifiers masked, and the
-    hash of the full input. Replay re-evaluates the masked input (identifiers play no part
-    in the law's conclusions) and carries the stored input hash over. Given the
-    ``original`` input, it first checks that input against the stored hash.
+    A stored decision keeps its input with natural persons' identifiers and names masked
+    (its ``masked`` lists them), and the hash of the full input. Replay re-evaluates the
+    masked input where no rule reads a masked value (identifiers, names and ``fields`` play
+    no part in the law's conclusions) and carries the stored input hash over. Where one
+    does (a birth date), it does not guess: it cannot replay, names the masked values and
+    asks for the original input. Given the ``original`` input, it first checks that input
+    against the stored hash. A decision made with ``reveal_personal`` (``masked`` empty)
+    is replayed with it.
     """
     if isinstance(decision, Decision):
         stored = decision.model_dump(mode="json", by_alias=True)
@@ -145,6 +150,21 @@ def replay(
             message=f"no ruleset {ref['id']}@{ref['version']} with sha256 {ref['sha256'][:12]}… was found",
         )
     backend = stored.get("engine", {}).get("backend", "durable_rules")
+    legacy = not isinstance(decision, Decision) and "masked" not in decision
+    masked = [] if legacy else list(stored.get("masked") or [])
+    # Made before decisions listed what they masked (no ``masked``): masked as by default.
+    reveal = not legacy and not masked
+    needed = [m for m in masked if m in READ_BY_RULES]
+    if original is None and needed:
+        return ReplayReport(
+            "cannot_replay",
+            ruleset=rs.ref,
+            message=(
+                f"the stored input is masked at {', '.join(needed)}, which the rules read "
+                f"(all masked: {', '.join(masked)}); give the original input with --input FILE "
+                "(checked against the decision's input_sha256)"
+            ),
+        )
     if original is not None:
         try:
             data = canonical(parse_case(original))
@@ -160,15 +180,21 @@ def replay(
             )
     try:
         source = original if original is not None else stored["input"]
-        again = evaluate(rs, source, backend=backend, replaying=original is None).model_dump(
-            mode="json", by_alias=True
-        )
+        again = evaluate(
+            rs, source, backend=backend, replaying=original is None, reveal_personal=reveal
+        ).model_dump(mode="json", by_alias=True)
     except CreditRulesError as exc:
         return ReplayReport("cannot_replay", ruleset=rs.ref, message=f"re-evaluation failed: {exc}")
     if not isinstance(decision, Decision) and "warnings" not in decision:
         # Made before decisions carried warnings: there is nothing stored to compare.
         stored.pop("warnings", None)
         again.pop("warnings", None)
+    if legacy:
+        # Made before decisions listed what they masked: nothing stored to compare, and
+        # the stored input is compared as masked now (it held birth dates and ``fields``).
+        stored.pop("masked", None)
+        again.pop("masked", None)
+        stored["input"] = mask_input(stored["input"])[0]
     again["input_sha256"] = stored["input_sha256"]
     if not _has_layers(decision):
         # Made before decisions named their layers: what they decided is still compared, and

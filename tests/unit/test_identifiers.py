@@ -373,7 +373,7 @@ def test_mask_identifier(code: str, masked: str) -> None:
     [
         ("张三", "张*"),
         ("欧阳娜娜", "欧***"),
-        ("李", "李"),
+        ("李", "*"),
         ("", ""),
     ],
 )

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from creditrules import batch
 from creditrules.cli.io import date_arg
-from creditrules.cli.parser import Subparsers, add_backend_option, add_command, bi, default_line
+from creditrules.cli.parser import (
+    Subparsers,
+    add_backend_option,
+    add_command,
+    add_reveal_personal_option,
+    bi,
+    default_line,
+)
 from creditrules.cli.progress import progress
 
 
@@ -115,6 +122,7 @@ def register(sub: Subparsers) -> None:
         ),
     )
     add_backend_option(s, default="durable_rules")
+    add_reveal_personal_option(s)
     s.set_defaults(func=run)
 
 
@@ -154,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
         changed_since=args.changed_since,
         backend=args.backend,
+        reveal_personal=args.reveal_personal,
     )
 
     def bad_line(line: int, problem: str) -> None:

@@ -15,7 +15,14 @@ from typing import Any
 from creditrules import api
 from creditrules import log as decision_log
 from creditrules.cli.io import date_arg, print_warnings, read_data, warning_lines
-from creditrules.cli.parser import Subparsers, add_backend_option, add_command, bi, default_line
+from creditrules.cli.parser import (
+    Subparsers,
+    add_backend_option,
+    add_command,
+    add_reveal_personal_option,
+    bi,
+    default_line,
+)
 from creditrules.errors import InputError, LogError
 from creditrules.log.entry import decided_at_text
 
@@ -80,6 +87,7 @@ def register(sub: Subparsers) -> None:
         ),
     )
     add_backend_option(s, default="durable_rules")
+    add_reveal_personal_option(s)
     s.add_argument(
         "--log",
         metavar="URL",
@@ -141,7 +149,9 @@ def run(args: argparse.Namespace) -> int:
         except InputError as exc:
             raise InputError([("--decided-at", msg) for _, msg in exc.problems]) from None
     rs = api.load_ruleset(args.ruleset, as_of=as_of)
-    decision = api.evaluate(rs, case, as_of=args.as_of, backend=args.backend)
+    decision = api.evaluate(
+        rs, case, as_of=args.as_of, backend=args.backend, reveal_personal=args.reveal_personal
+    )
     entry = None
     if args.log is not None:
         try:

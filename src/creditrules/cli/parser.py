@@ -160,6 +160,21 @@ def add_backend_option(parser: argparse.ArgumentParser, *, default: str) -> None
     )
 
 
+def add_reveal_personal_option(parser: argparse.ArgumentParser) -> None:
+    """``--reveal-personal``, shared by the commands that make decisions."""
+    parser.add_argument(
+        "--reveal-personal",
+        action="store_true",
+        help=bi(
+            "在决定（及其说明和日志记录）中保留自然人的身份证号码和姓名原文；"
+            "不给出时一律遮蔽，决定的 masked 列出遮蔽之处",
+            "keep natural persons' identifiers and names in full in the decision (and in "
+            "its explanation and log entry); without it they are masked and the "
+            "decision's masked lists each masked value",
+        ),
+    )
+
+
 def add_decision_argument(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
     """The stored ``DECISION.json`` positional, shared by the commands that read one."""
     parser.add_argument(

@@ -8,10 +8,9 @@ from importlib import metadata
 from typing import Any
 
 from creditrules.compile.ir import Plan
-from creditrules.evaluate.case_input import canonical, redacted, sha256_of
+from creditrules.evaluate.case_input import canonical, sha256_of
 from creditrules.evaluate.facts import Fact
 from creditrules.evaluate.state import EvalState as _State
-from creditrules.identifiers import mask_identifier
 from creditrules.loader import Ruleset
 from creditrules.model.decision import (
     CitationOut,
@@ -210,7 +209,7 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
                     title=m.title,
                     kind=m.kind,
                     target=m.target,
-                    person=mask_identifier(p.id) if p else None,
+                    person=p.id if p else None,
                     until=e["until"],
                     because=because,
                     basis=basis,
@@ -241,9 +240,8 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
     trace = _trace(st, plan)
     data = canonical(case)
     # The hash is of the full input, so a holder of the original can prove it; what the
-    # decision stores is masked (natural persons' identifiers and names).
+    # decision stores is masked afterwards (creditrules.evaluate.privacy).
     input_sha = sha256_of(data)
-    data = redacted(data)
     return Decision(
         decision_id=sha256_of({"input": input_sha, "ruleset": rs.sha256}),
         as_of=case.as_of.isoformat(),
@@ -259,7 +257,7 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
             backend=backend,
         ),
         input_sha256=input_sha,
-        subject=SubjectOut(id=mask_identifier(case.subject.id), type=case.subject.type),
+        subject=SubjectOut(id=case.subject.id, type=case.subject.type),
         records=records,
         lists=lists,
         measures=measures,

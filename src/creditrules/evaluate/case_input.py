@@ -21,7 +21,6 @@ from creditrules.calendar import Duration, parse_duration
 from creditrules.canonical import sha256_hex
 from creditrules.errors import InputError
 from creditrules.identifiers import identifier_problem as _identifier_problem
-from creditrules.identifiers import mask_identifier, mask_person_name
 from creditrules.loader import Ruleset
 from creditrules.model.case import Basis, Case, Event, ListEntry, Record, Representative, Subject
 from creditrules.model.ruleset import ListVocab
@@ -106,13 +105,7 @@ def check_case(case: Case, rs: Ruleset, *, allow_masked: bool = False) -> None:
         p = identifier_problem(rep.id, kind="person")
         if p:
             problems.append((f"subject.representatives[{i}].id", p))
-    forbidden: dict[str, tuple[str, str]] = {}
-    for f in rs.all_forbidden():
-        cite = ", ".join(
-            f"{rs.all_documents()[c.document].number or c.document} {c.article}" for c in f.cites
-        )
-        for name in [f.name, *f.aliases]:
-            forbidden[normal_name(name)] = (f.title, cite)
+    forbidden = forbidden_names(rs)
     lists = {lv.id: lv for lv in rs.vocabulary().lists}
     seen: dict[str, int] = {}
     for i, rec in enumerate(case.records):
@@ -171,6 +164,34 @@ def check_case(case: Case, rs: Ruleset, *, allow_masked: bool = False) -> None:
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def forbidden_names(rs: Ruleset) -> dict[str, tuple[str, str]]:
+    """The data items the ruleset's law forbids collecting, by normalised name (every
+    alias too): the item's title and the articles that forbid it."""
+    forbidden: dict[str, tuple[str, str]] = {}
+    for f in rs.all_forbidden():
+        cite = ", ".join(
+            f"{rs.all_documents()[c.document].number or c.document} {c.article}" for c in f.cites
+        )
+        for name in [f.name, *f.aliases]:
+            forbidden[normal_name(name)] = (f.title, cite)
+    return forbidden
+
+
+def forbidden_in(data: dict[str, Any], rs: Ruleset) -> list[tuple[str, str]]:
+    """Forbidden data items in a canonical input's ``records[].fields`` (as ``check_case``
+    refuses them), for inputs that did not come through ``check_case``: a stored decision."""
+    forbidden = forbidden_names(rs)
+    problems: list[tuple[str, str]] = []
+    records = data.get("records") if isinstance(data, dict) else None
+    for i, rec in enumerate(records if isinstance(records, list) else []):
+        fields = rec.get("fields") if isinstance(rec, dict) else None
+        for fpath in _field_keys(fields or {}, f"records[{i}].fields"):
+            hit = forbidden.get(normal_name(fpath.rsplit(".", 1)[-1]))
+            if hit:
+                problems.append((fpath, f"{hit[0]} may not be collected ({hit[1]})"))
+    return problems
 
 
 def normal_name(name: str) -> str:
@@ -305,22 +326,3 @@ def legacy_sha256_of(data: Any) -> str:
     return hashlib.sha256(
         json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     ).hexdigest()
-
-
-def redacted(data: dict[str, Any]) -> dict[str, Any]:
-    """A canonical input with natural persons' identifiers and names masked.
-
-    Organisations' credit codes and names are public registration data and stay; a
-    natural person's ID number and name do not belong in a stored or logged decision.
-    """
-    out: dict[str, Any] = json.loads(json.dumps(data))
-    subject = out["subject"]
-    if subject["type"] not in _ORG_TYPES:
-        subject["id"] = mask_identifier(subject["id"])
-        if subject.get("name"):
-            subject["name"] = mask_person_name(subject["name"])
-    for rep in subject.get("representatives", []):
-        rep["id"] = mask_identifier(rep["id"])
-        if rep.get("name"):
-            rep["name"] = mask_person_name(rep["name"])
-    return out

@@ -29,6 +29,7 @@ from creditrules.evaluate.conclude import Claim, Resolution, decide, resolve
 from creditrules.evaluate.derive import DERIVATION_FUNCS, Context
 from creditrules.evaluate.facts import Fact, build
 from creditrules.evaluate.input_use import input_warnings
+from creditrules.evaluate.privacy import mask_decision
 from creditrules.evaluate.state import EvalState, _d
 from creditrules.loader import Ruleset, layered
 from creditrules.model.decision import (
@@ -488,10 +489,13 @@ def evaluate(
     as_of: date | None = None,
     backend: Backend = "durable_rules",
     replaying: bool = False,
+    reveal_personal: bool = False,
 ) -> Decision:
     """Evaluate a case against a ruleset and return the Decision (CONTRACT.md v1).
 
     ``replaying`` accepts the masked identifiers a stored decision keeps in ``input``.
+    Natural persons' identifiers and names are masked in the decision unless
+    ``reveal_personal`` (``creditrules.evaluate.privacy``); ``masked`` lists them.
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
@@ -546,7 +550,7 @@ def evaluate(
     _special_repair(st)
     decision = assemble(st, plan, backend)
     decision.warnings = input_warnings(parsed, rs)
-    return decision
+    return mask_decision(decision, reveal_personal=reveal_personal)
 
 
 __all__ = ["BACKENDS", "Backend", "evaluate", "on_law_of", "plan_for"]

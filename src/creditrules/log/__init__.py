@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import Any
 
 from creditrules.errors import InputError, LogError
+from creditrules.log.admit import refuse_forbidden
 from creditrules.log.entry import (
     FORMAT,
     GENESIS,
@@ -82,13 +83,16 @@ class DecisionLog:
 
         ``decided_at`` is the caller's time of the decision (ISO 8601 with its UTC offset,
         or an aware ``datetime``); ``entry_id`` names the entry (a random UUID when not
-        given) and must be new to the log.
+        given) and must be new to the log. A decision whose input holds information the
+        law forbids collecting is refused (``InputError``; ``creditrules.log.admit``).
         """
         when = decided_at_text(decided_at)
+        document = decision_json(decision)
+        refuse_forbidden(document)
         ready = pending(
             entry_id=str(uuid.uuid4()) if entry_id is None else entry_id,
             decided_at=when,
-            decision=decision_json(decision),
+            decision=document,
         )
         return self._store.append(ready.at)
 

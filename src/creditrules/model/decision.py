@@ -15,7 +15,8 @@ SCHEMA_VERSION = 1
 #: Additive revisions within ``SCHEMA_VERSION`` (CONTRACT.md: fields may be added under v1).
 #: Bump it for an added field; a renamed, removed or retyped field needs ``SCHEMA_VERSION`` 2.
 #: 2: ``warnings``, citations' ``kind``.
-SCHEMA_REVISION = 2
+#: 3: ``masked``.
+SCHEMA_REVISION = 3
 
 
 class _Out(BaseModel):
@@ -200,6 +201,14 @@ class Decision(_Out):
     trace: list[TraceEntry]
     warnings: list[WarningOut] = Field(
         default_factory=list, description="empty when every input value was used as given"
+    )
+    masked: list[str] = Field(
+        default_factory=list,
+        description=(
+            "JSON Pointers (RFC 6901) into this decision of every value masked because it "
+            "identifies or names a natural person (docs/zh/privacy.md); empty when the "
+            "caller asked for them in full (reveal_personal, --reveal-personal)"
+        ),
     )
     input: dict[str, Any] = Field(
         description="the canonical input, kept so the decision can be replayed"
