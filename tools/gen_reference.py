@@ -601,7 +601,11 @@ DECISION: dict[str, Doc] = {
         "every representative's ID number and name, the text in records[].fields, and "
         "subject.id and measures[].person; empty when the caller asked for them in full "
         "(reveal_personal, --reveal-personal; see privacy.md).",
-        ["/subject/id", "/input/subject/representatives/0/id", "/input/subject/representatives/0/name"],
+        [
+            "/subject/id",
+            "/input/subject/representatives/0/id",
+            "/input/subject/representatives/0/name",
+        ],
     ),
     "input": Doc(
         "规范化的输入（按 masked 遮蔽），供重放。",

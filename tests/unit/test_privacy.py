@@ -84,7 +84,11 @@ def org_case() -> dict[str, Any]:
                 },
                 "determined_on": "2026-02-10",
                 "published_on": "2026-02-10",
-                "list": {"id": "tax.major_violation", "listed_on": "2026-02-20", "ground": "evasion"},
+                "list": {
+                    "id": "tax.major_violation",
+                    "listed_on": "2026-02-20",
+                    "ground": "evasion",
+                },
             }
         ],
         "matters": ["government_procurement"],
@@ -151,7 +155,11 @@ def test_an_organisation_keeps_its_code_and_name_but_not_its_people(nantong: Any
     assert d.input["subject"]["id"] == case["subject"]["id"]
     assert d.input["subject"]["name"] == "南通某某贸易有限公司"
     reps = d.input["subject"]["representatives"]
-    assert reps[0] == {"id": "3206************" + REP_ID[-2:], "role": "legal_representative", "name": "张*"}
+    assert reps[0] == {
+        "id": "3206************" + REP_ID[-2:],
+        "role": "legal_representative",
+        "name": "张*",
+    }
     assert "/input/subject/representatives/0/id" in d.masked
     assert "/input/subject/representatives/0/name" in d.masked
     assert "/input/subject/representatives/1/id" in d.masked
