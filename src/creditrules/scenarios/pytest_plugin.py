@@ -40,6 +40,7 @@ from typing import Any
 import pytest
 
 from creditrules.api import list_rulesets, load_ruleset, replay
+from creditrules.evaluate.privacy import READ_BY_RULES
 from creditrules.evaluate.run import Backend
 from creditrules.scenarios.fileformat import (
     Scenario,
@@ -199,9 +200,12 @@ class ScenarioItem(_ScenarioFileItem):
             raise ScenarioFailed(lines)
 
     def _replay(self, decision: dict[str, Any]) -> list[str]:
-        """The auditor's path: the decision as stored JSON, replayed from the rulesets."""
+        """The auditor's path: the decision as stored JSON, replayed from the rulesets. Where
+        it masks a value the rules read (a birth date), the auditor brings the original input,
+        as replay asks."""
         stored = json.loads(json.dumps(decision, ensure_ascii=False))
-        report = replay(stored)
+        needed = [m for m in stored.get("masked") or [] if m in READ_BY_RULES]
+        report = replay(stored, original=dict(self.scenario.case) if needed else None)
         if report.status == "identical":
             return []
         where = f"{self.sf.display}:{self.scenario.line}: scenario '{self.scenario.name}'"
