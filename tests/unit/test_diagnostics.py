@@ -363,3 +363,20 @@ def test_merge_keys_are_refused() -> None:
 def test_empty_run_renders_only_the_count() -> None:
     assert render_text([]) == "0 error(s), 0 warning(s)"
     assert json.loads(render_json([])) == []
+
+
+def test_every_code_is_explained_in_chinese() -> None:
+    """Policy staff read the catalogue: each code's title and help are written in Chinese."""
+    import re
+
+    from creditrules.diagnostics import CATALOGUE
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for info in CATALOGUE.values():
+        for text in (info.title_zh, info.help_zh):
+            # Field names and codes stay in backticks; the prose around them is Chinese.
+            prose = re.sub(r"`[^`]*`|[A-Za-z0-9_.@/\[\]-]+\.(?:yaml|md)|docs/\S+", "", text)
+            assert len(cjk.findall(prose)) >= len(re.findall(r"[A-Za-z]", prose)), (
+                info.code,
+                text,
+            )

@@ -65,7 +65,10 @@ def test_example_scenarios_pass_and_cover_every_rule() -> None:
     assert report.passed == 3
     ref = "example.nantong.research@2021"
     own = {r.id for r in creditrules.load_ruleset(RULESET).rules}
-    assert own == {"example.research.constraint", "example.research.awards"}
+    matters = ("appointment", "promotion", "funding")
+    assert own == {"example.research.constraint", "example.research.awards"} | {
+        f"example.research.{m}{suffix}" for m in matters for suffix in ("", "_default")
+    }
     cov = report.coverage[ref]
     for rule in own:
         assert cov[rule] == (True, True), f"{rule} must fire in one scenario and not in another"
@@ -84,7 +87,7 @@ def test_example_case_evaluates_as_the_guide_says() -> None:
 @pytest.mark.parametrize("guide", GUIDES, ids=["zh", "en"])
 def test_guide_files_are_the_example_files(guide: Path) -> None:
     files = [(p, b) for kind, p, b in _blocks(guide) if kind in ("文件", "file")]
-    assert len(files) == 6
+    assert len(files) == 8
     for rel, block in files:
         actual = (EXAMPLES / rel).read_text(encoding="utf-8").rstrip("\n")
         assert block == actual, (
@@ -137,3 +140,12 @@ def test_guide_amendment_replay_shows_the_change(guide: Path, tmp_path: Path) ->
     for line in rest:
         if line.strip() != "…":
             assert line.strip() in report.differences
+
+
+def test_new_matters_come_from_the_example_vocabulary_alone() -> None:
+    """The three matters the example adds are YAML data: the parent ruleset does not know them."""
+    own = creditrules.load_ruleset(RULESET)
+    parent = creditrules.load_ruleset("cn.js.nantong@2021")
+    added = {"research.appointment", "research.promotion", "research.funding"}
+    assert added <= {m.id for m in own.vocabulary().matters}
+    assert not added & {m.id for m in parent.vocabulary().matters}

@@ -350,3 +350,16 @@ def test_progress_counts_every_scenario_and_every_malformed_file(tmp_path: Path)
     )
     assert seen == [(1, 3), (2, 3), (3, 3)]
     assert (report.passed, report.failed) == (2, 1)
+
+
+def test_a_folder_yields_only_its_scenario_files(tmp_path: Path) -> None:
+    """A ruleset folder named as a whole: its own YAML is not read as broken scenarios."""
+    from creditrules.scenarios.runner import find_scenario_files
+
+    (tmp_path / "rules.yaml").write_text("rules: []\n", encoding="utf-8")
+    (tmp_path / "scenarios").mkdir()
+    sc = tmp_path / "scenarios" / "a.yaml"
+    sc.write_text("ruleset: ..\nscenarios: []\n", encoding="utf-8")
+    assert find_scenario_files([tmp_path]) == [sc]
+    # A file named directly is always read, so a mistyped one is reported, not skipped.
+    assert find_scenario_files([tmp_path / "rules.yaml"]) == [tmp_path / "rules.yaml"]

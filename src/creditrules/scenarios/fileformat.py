@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -265,3 +266,18 @@ def _check_keys(
         elif not is_list:
             out += _check_keys(value, inner, path + (key,), smap)
     return out
+
+
+#: A scenario file is recognised by its top-level ``scenarios:`` key, so a folder that holds
+#: a ruleset next to its scenarios can be named as a whole.
+_SCENARIOS_KEY = re.compile(r"^scenarios\s*:", re.MULTILINE)
+
+
+def is_scenario_file(path: Path) -> bool:
+    """A YAML file whose top level has a ``scenarios:`` key."""
+    if path.suffix not in (".yaml", ".yml"):
+        return False
+    try:
+        return _SCENARIOS_KEY.search(path.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -31,7 +31,6 @@ To leave scenario files out of a run: ``pytest -p no:creditrules``, or a conftes
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,11 +45,11 @@ from creditrules.scenarios.fileformat import (
     Scenario,
     ScenarioFile,
     ScenarioFileError,
+    is_scenario_file,
     load_scenario_file,
 )
 from creditrules.scenarios.runner import Coverage, RulesetCache, file_failure, run_scenario
 
-_SCENARIOS_KEY = re.compile(r"^scenarios\s*:", re.MULTILINE)
 _BACKENDS = ("durable_rules", "reference", "both")
 _COVERAGE_MODES = ("off", "run", "bundled")
 #: The key of this plugin's state in ``config.stash``, and in xdist's ``workeroutput``.
@@ -121,16 +120,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if mode not in _COVERAGE_MODES:
         raise pytest.UsageError(f"creditrules_coverage: {mode!r} is not one of {_COVERAGE_MODES}")
     config.stash[_STATE] = _State(backend, bool(config.getini("creditrules_replay")), mode)
-
-
-def is_scenario_file(path: Path) -> bool:
-    """A YAML file whose top level has a ``scenarios:`` key."""
-    if path.suffix not in (".yaml", ".yml"):
-        return False
-    try:
-        return _SCENARIOS_KEY.search(path.read_text(encoding="utf-8")) is not None
-    except (OSError, UnicodeDecodeError):
-        return False
 
 
 # ---------------------------------------------------------------- collection

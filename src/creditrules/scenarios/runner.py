@@ -29,6 +29,7 @@ from creditrules.scenarios.fileformat import (
     Scenario,
     ScenarioFile,
     ScenarioFileError,
+    is_scenario_file,
     load_scenario_file,
 )
 from creditrules.source import PathKey, load_yaml_file
@@ -451,11 +452,16 @@ def _cover(cov: Coverage, rs: Ruleset, d: Decision | None) -> None:
 
 
 def find_scenario_files(paths: Iterable[Path | str]) -> list[Path]:
-    """The ``*.yaml`` files named, or found under the folders named (sorted)."""
+    """The files named, and the scenario files found under the folders named (sorted).
+
+    Under a folder only files with a top-level ``scenarios:`` key count, so a ruleset's own
+    YAML beside its scenarios is not read as a broken scenario file; a file named directly
+    is always read as a scenario file, so a mistyped one is reported, never skipped.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(x for x in p.rglob("*.yaml") if x.is_file())
+            out += sorted(x for x in p.rglob("*.y*ml") if x.is_file() and is_scenario_file(x))
         else:
             out.append(p)
     return out
