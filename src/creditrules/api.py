@@ -29,6 +29,7 @@ from creditrules.loader import (
 )
 from creditrules.log import DecisionLog
 from creditrules.log.entry import decided_at_text
+from creditrules.model.case import parse_day
 from creditrules.model.decision import Decision
 from creditrules.replay import ReplayReport
 from creditrules.replay import replay as _replay
@@ -48,10 +49,13 @@ __all__ = [
 ]
 
 
-def _date(v: str | date | None) -> date | None:
-    if v is None or isinstance(v, date):
-        return v
-    return date.fromisoformat(v)
+def _date(v: str | date | None, what: str = "as_of") -> date | None:
+    if v is None:
+        return None
+    try:
+        return parse_day(v)
+    except ValueError as exc:
+        raise InputError([(what, str(exc))]) from None
 
 
 def check_loaded(rs: Ruleset) -> list[Diagnostic]:

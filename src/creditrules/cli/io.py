@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from creditrules.canonical import read_json
 from creditrules.errors import InputError
 from creditrules.source import load_yaml_text
 
@@ -40,20 +41,13 @@ def read_data(path: str, what: str) -> Any:
             raise InputError([(what, f"{d.span}: {d.message}") for d in diags])
         return loaded.data
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return read_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             [(what, f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")]
         ) from None
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise json.JSONDecodeError(f"duplicate key '{k}'", "", 0)
-        out[k] = v
-    return out
+    except ValueError as exc:
+        raise InputError([(what, f"{path}: invalid JSON: {exc}")]) from None
 
 
 def date_arg(text: str) -> date:

@@ -17,7 +17,12 @@ was reproduced here). This adapter makes each hazard unreachable by construction
 * rulesets are content-addressed and registered once per process; each chunk holds
   at most ``BUDGET_TESTS`` tests, well inside the 64 simultaneous matches (error 303)
   and 512 conditions per node (silent hang) limits;
-* exceptions swallowed into the state are checked after every call.
+* exceptions swallowed into the state are checked after every call;
+* every fact of a session carries its own ``id``, its number in the session. Without one
+  the engine names a fact by a hash of its content and files it by a 32-bit hash of that
+  name, comparing hashes only: two different facts whose names collide are refused as
+  the same (``MessageObservedException``), which distinct subjects of a few thousand
+  records met. Numbers below ``MAX_SESSION_FACTS`` have distinct 32-bit hashes.
 """
 
 from __future__ import annotations
@@ -42,13 +47,17 @@ from creditrules.compile.ir import (
     Cond,
     Neg,
     TrueCond,
-    leaves,
 )
 from creditrules.errors import BudgetError, EngineError
 
 NAME = "durable_rules"
 
 _SENTINEL_KIND = "__begin__"
+#: The engine files a fact under the 32-bit FNV-1a hash of its ``id`` written in decimal
+#: and compares hashes only (``storeMessage`` in durable_rules' state.c). Those hashes are
+#: distinct for 0 … 797,185 (the first collision is 40,189 with 797,186), so a session may
+#: hold this many facts (tests/unit/test_backends.py recomputes it).
+MAX_SESSION_FACTS = 797_186
 
 
 def version() -> str:
@@ -240,9 +249,24 @@ def groups(expr: Any) -> int:
     return 0
 
 
+def tests(expr: Any) -> int:
+    """How many comparisons an expression hands the engine: every object that is not an
+    ``$and``/``$or`` group counts one per key (``{"f_a": 1}``, ``{"$neq": {...}}``). This,
+    not the rule's own leaves, is what the engine's limits count: a negated test on a
+    field that may be missing is two comparisons, ``not_in`` one more than its values."""
+    if isinstance(expr, list):
+        return sum(tests(e) for e in expr)
+    if not isinstance(expr, dict):
+        return 0
+    if set(expr) <= {"$and", "$or"}:
+        return sum(tests(v) for v in expr.values())
+    return len(expr)
+
+
 def rule_cost(r: CompiledRule) -> tuple[int, int]:
-    """(tests, groups) of one rule, as the budget counts them."""
-    return leaves(r.cond) + 1, groups(rule_expression(r))
+    """(tests, groups) of one rule, as the budget counts them (the kind test included)."""
+    expr = rule_expression(r)
+    return tests(expr), groups(expr)
 
 
 def budget_problem(r: CompiledRule) -> str | None:
@@ -324,22 +348,32 @@ def run(
     fired: set[tuple[str, str]] = set()
     if not rules:
         return fired
+    if len(encoded) >= MAX_SESSION_FACTS:
+        raise BudgetError(
+            f"{len(encoded):,} facts in one session; the engine keeps {MAX_SESSION_FACTS - 1:,} apart"
+        )
     host = _get_host()
     with _lock:
         for cname in prepare(name, rules):
             sid = f"s{next(_sids)}"
             _fired_sink[cname] = set()
             try:
-                state = host.assert_fact(cname, {"kind_": _SENTINEL_KIND, "fk_": "_", "sid": sid})
+                state = host.assert_fact(
+                    cname, {"kind_": _SENTINEL_KIND, "fk_": "_", "sid": sid, "id": 0}
+                )
                 _check(state, cname)
                 kinds = _chunk_kinds[cname]
-                for f in encoded:
+                for n, f in enumerate(encoded, start=1):
                     if f["kind_"] not in kinds:
                         continue
                     try:
-                        state = host.assert_fact(cname, dict(f, sid=sid))
+                        state = host.assert_fact(cname, dict(f, sid=sid, id=n))
                     except engine.MessageNotHandledException:
                         continue  # the legitimate "no rule applies"
+                    except engine.MessageObservedException as exc:  # unreachable by the ids
+                        raise EngineError(
+                            f"durable_rules took fact {f['fk_']} for one already asserted in {cname}"
+                        ) from exc
                     _check(state, cname)
             finally:
                 host.delete_state(cname, sid)
