@@ -7,7 +7,7 @@ its figures:
     python benchmarks/concurrency_memory.py threads   [--threads 8] [--n 10000]
     python benchmarks/concurrency_memory.py processes [--procs 4] [--n 10000]
     python benchmarks/concurrency_memory.py evals     [--n 1000000] [--every 10000]
-    python benchmarks/concurrency_memory.py loads     [--n 1000] [--every 50]
+    python benchmarks/concurrency_memory.py loads     [--n 1000] [--every 50] [--distinct] [--evaluate]
 
 * ``threads``: ``--threads`` threads share one loaded ruleset and each make ``--n``
   evaluations of a mix of cases; every decision must equal the serial run's decision of
@@ -16,8 +16,10 @@ its figures:
 * ``evals``: one case evaluated ``--n`` times in this process; current RSS
   (``/proc/self/statm``) every ``--every`` evaluations, and the decision compared with
   the first one at each sample.
-* ``loads``: ``load_ruleset`` of a ruleset folder (copied to a temporary folder and
-  touched each time, so nothing can be served from a cache keyed by path) ``--n`` times;
+* ``loads``: ``load_ruleset`` of a ruleset folder copied to a temporary folder, ``--n``
+  times (every file read and parsed each time); with ``--distinct`` its manifest gains a
+  different comment before each load, so each is a new version no cache keyed by content
+  can answer; with ``--evaluate`` the example case is evaluated on each loaded version.
   RSS every ``--every`` loads.
 
 ``--backend`` picks ``durable_rules`` (the default) or ``reference``. Absolute times depend
@@ -65,13 +67,13 @@ def example_case() -> dict[str, Any]:
     return data
 
 
-def mix_of_cases(n: int) -> list[dict[str, Any]]:
-    """``n`` seeded generated subjects on the example's date (``creditrules.synth``) and the
-    example itself: several records, lists, events and matters, so threads meet different
-    rules at once."""
+def mix_of_cases(n: int, records: int) -> list[dict[str, Any]]:
+    """The example and ``n - 1`` seeded generated subjects (``creditrules.synth``) of
+    ``records`` records each, with their lists, events and matters, so threads meet
+    different rules at once."""
     from creditrules.synth import subjects
 
-    return [example_case(), *subjects(seed=2026, n=n - 1, ruleset=RULESET)]
+    return [example_case(), *subjects(seed=2026, n=n - 1, ruleset=RULESET, n_records=records)]
 
 
 def decide(rs: Any, case: dict[str, Any], backend: str) -> str:
@@ -94,7 +96,7 @@ def serial(rs: Any, cases: list[dict[str, Any]], backend: str) -> list[str]:
 def cmd_threads(args: argparse.Namespace) -> None:
     import creditrules
 
-    cases = mix_of_cases(args.cases)
+    cases = mix_of_cases(args.cases, args.records)
     rs = creditrules.load_ruleset(RULESET, as_of=cases[0]["as_of"])
     t0 = time.perf_counter()
     expected = serial(rs, cases, args.backend)
@@ -123,11 +125,10 @@ def cmd_threads(args: argparse.Namespace) -> None:
     threads = [threading.Thread(target=work, args=(k,)) for k in range(args.threads)]
     for t in threads:
         t.start()
-    while any(t.is_alive() for t in threads):
-        time.sleep(30)
-        emit({"phase": "threads", "evaluations": sum(done), "mismatches": mismatches})
     for t in threads:
-        t.join()
+        while t.is_alive():
+            t.join(60)
+            emit({"phase": "threads", "evaluations": sum(done), "mismatches": mismatches})
     emit(
         {
             "done": True,
@@ -164,7 +165,7 @@ def _work_chunk(chunk: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, str]
 def cmd_processes(args: argparse.Namespace) -> None:
     import creditrules
 
-    cases = mix_of_cases(args.cases)
+    cases = mix_of_cases(args.cases, args.records)
     rs = creditrules.load_ruleset(RULESET, as_of=cases[0]["as_of"])
     expected = serial(rs, cases, args.backend)
     total = args.procs * args.n
@@ -246,15 +247,22 @@ def cmd_loads(args: argparse.Namespace) -> None:
         if e.id == "cn.hb.huangshi" or e.folder.is_relative_to(bundled_root() / "cn" / "hb")
     )
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / src.name
+        # Two levels below the temporary folder: the parent (cn.national) is also looked
+        # for two folders up, and that must not be all of /tmp.
+        folder = Path(tmp) / "rulesets" / "hs" / src.name
         shutil.copytree(src, folder)
         manifest = folder / "ruleset.yaml"
         text = manifest.read_text(encoding="utf-8")
+        case = example_case()
 
         def step(i: int) -> None:
-            # A different comment each time: the content hash changes, so no cache can answer.
-            manifest.write_text(text + f"\n# load {i}\n", encoding="utf-8")
-            creditrules.load_ruleset(folder)
+            # With --distinct, a different comment each time: the content hash changes, so
+            # no cache keyed by content can answer; each load is a new version.
+            if args.distinct:
+                manifest.write_text(text + f"\n# load {i}\n", encoding="utf-8")
+            loaded = creditrules.load_ruleset(folder)
+            if args.evaluate:
+                decide(loaded, case, args.backend)
 
         for _ in range(args.warmup):
             step(0)
@@ -262,7 +270,12 @@ def cmd_loads(args: argparse.Namespace) -> None:
         for row in _curve(args.n, args.every, step):
             rows.append(row)
             emit(row)
-    emit(_summary("loads", args, rows, extra={"ruleset": str(src.relative_to(bundled_root()))}))
+    extra = {
+        "ruleset": str(src.relative_to(bundled_root())),
+        "distinct": args.distinct,
+        "evaluate": args.evaluate,
+    }
+    emit(_summary("loads", args, rows, extra=extra))
 
 
 def _summary(
@@ -305,9 +318,17 @@ def main(argv: list[str] | None = None) -> int:
             s.add_argument("--procs", type=int, default=4)
         if name in ("threads", "processes"):
             s.add_argument("--cases", type=int, default=40, help="distinct cases in the mix")
+            s.add_argument("--records", type=int, default=2, help="records per generated case")
         if extra == "every":
             s.add_argument("--every", type=int, default=10_000 if name == "evals" else 50)
             s.add_argument("--warmup", type=int, default=20 if name == "evals" else 5)
+        if name == "loads":
+            s.add_argument(
+                "--distinct", action="store_true", help="change the content before each load"
+            )
+            s.add_argument(
+                "--evaluate", action="store_true", help="evaluate the example after each load"
+            )
     args = p.parse_args(argv)
     {"threads": cmd_threads, "processes": cmd_processes, "evals": cmd_evals, "loads": cmd_loads}[
         args.cmd

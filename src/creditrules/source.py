@@ -207,4 +207,8 @@ def load_yaml_file(
         return None, [
             Diagnostic("CR101", f"file is not UTF-8 text ({exc.reason})", Span(name, 1, 1))
         ]
+    except OSError as exc:  # gone since it was listed, unreadable, a folder
+        return None, [
+            Diagnostic("CR101", f"cannot read the file ({exc.strerror})", Span(name, 1, 1))
+        ]
     return load_yaml_text(text, name)

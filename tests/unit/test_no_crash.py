@@ -339,3 +339,11 @@ def test_the_cli_refuses_a_lone_surrogate_naming_the_field(
     assert err.splitlines() == [
         "error: records[0].behavior: not Unicode text: a lone surrogate U+D800"
     ]
+
+
+def test_a_file_gone_since_it_was_listed_is_a_diagnostic(tmp_path: Path) -> None:
+    # The parent of a ruleset is also looked for two folders up; another program's
+    # temporary folder vanishing meanwhile ended the search with FileNotFoundError.
+    loaded, diags = source.load_yaml_file(tmp_path / "gone" / "ruleset.yaml")
+    assert loaded is None
+    assert [d.code for d in diags] == ["CR101"] and "cannot read the file" in diags[0].message
