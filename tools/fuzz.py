@@ -5,9 +5,9 @@ through the Python API, mutated rulesets through validate and evaluate.
     python tools/fuzz.py cli      [--n 2000] [--seed 1] [--timeout 20]
     python tools/fuzz.py rulesets [--n 400]  [--seed 1] [--timeout 60]
 
-Each input runs in a worker process watched by this one, so a hang (no answer within
-``--timeout`` seconds: the worker is killed and replaced) and a crash of the process
-(a signal such as SIGSEGV) are counted, not suffered. Counted per run:
+Each input runs in a worker process watched by this one, so a hang (the worker is killed
+and replaced) and a crash of the process (a signal such as SIGSEGV) are counted, not
+suffered. Counted per run:
 
 * ``decided`` / ``refused`` — a Decision, or one of the library's documented errors
   (``creditrules.errors``; on the command line exit 2 with ``error:`` lines only);
@@ -17,7 +17,10 @@ Each input runs in a worker process watched by this one, so a hang (no answer wi
   with such a defect that ``validate`` passed;
 * ``undocumented_exception`` — any other exception class reaching the caller;
 * ``traceback`` — a traceback on the command line's stderr, or anything on stdout with exit 2;
-* ``hang`` — no answer within the timeout; ``crash`` — the worker died by a signal.
+* ``hang`` — no answer after ``--timeout`` seconds of the worker's CPU time (wall time on a
+  shared machine measures the other programs); ``stalled`` — no answer and almost no CPU
+  given for ten times that (not a finding of this program, reported apart);
+  ``crash`` — the worker died by a signal.
 
 The mutations are seeded: the same ``--seed`` and ``--n`` give the same inputs. Findings
 are printed one per line (kind, label, detail) and a JSON summary closes the run.
@@ -30,6 +33,7 @@ import contextlib
 import io
 import json
 import multiprocessing
+import os
 import random
 import shutil
 import sys
@@ -178,21 +182,41 @@ class Pool1:
         self.proc.start()
         self.conn = parent
 
+    def _cpu_s(self) -> float:
+        # utime + stime of the worker (/proc/PID/stat fields 14 and 15, in clock ticks).
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def run(self, job: dict[str, Any], timeout: float) -> tuple[str, str]:
+        """A hang is ``timeout`` seconds of the worker's own CPU time without an answer:
+        on a shared machine wall time says more about the other programs than about
+        this one. A worker given no CPU at all for ten times the timeout is 'stalled'."""
         if self.proc is None or not self.proc.is_alive():
             self._start()
+        start = self._cpu_s()
         self.conn.send(job)
-        if self.conn.poll(timeout):
-            try:
-                result: tuple[str, str] = self.conn.recv()
-                return result
-            except EOFError:
-                pass
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join()
-            self.proc = None
-            return "hang", f"no answer within {timeout:.0f} s"
+        waited = 0.0
+        while True:
+            if self.conn.poll(1.0):
+                try:
+                    result: tuple[str, str] = self.conn.recv()
+                    return result
+                except EOFError:
+                    break
+            waited += 1.0
+            if not self.proc.is_alive():
+                break
+            used = self._cpu_s() - start
+            if used > timeout or waited > 10 * timeout:
+                self.proc.kill()
+                self.proc.join()
+                self.proc = None
+                if used > timeout:
+                    return "hang", f"no answer after {used:.0f} s of CPU time"
+                return "stalled", f"no answer in {waited:.0f} s, {used:.0f} s of CPU time"
         code = self.proc.exitcode
         self.proc = None
         return "crash", f"worker exit code {code}"

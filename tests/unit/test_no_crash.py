@@ -347,3 +347,21 @@ def test_a_file_gone_since_it_was_listed_is_a_diagnostic(tmp_path: Path) -> None
     loaded, diags = source.load_yaml_file(tmp_path / "gone" / "ruleset.yaml")
     assert loaded is None
     assert [d.code for d in diags] == ["CR101"] and "cannot read the file" in diags[0].message
+
+
+def test_strata_past_the_registration_bound_are_deleted_and_registered_again(
+    monkeypatch: pytest.MonkeyPatch, rs: Any, case: dict[str, Any]
+) -> None:
+    # A process meeting ever new ruleset versions kept every durable_rules ruleset it had
+    # registered (C memory each); past MAX_REGISTERED the least recently used are deleted.
+    monkeypatch.setattr(durable, "MAX_REGISTERED", 4)
+    other = creditrules.load_ruleset("cn.hb.huangshi", as_of=case["as_of"])
+    first = creditrules.evaluate(rs, case).model_dump(mode="json")
+    other_first = creditrules.evaluate(other, case).model_dump(mode="json")
+    for _ in range(3):
+        assert creditrules.evaluate(rs, case).model_dump(mode="json") == first
+        assert creditrules.evaluate(other, case).model_dump(mode="json") == other_first
+    biggest = max(len(v) for v in durable._registered.values())
+    assert durable.live_rulesets() <= max(4, biggest)
+    host = durable._get_host()
+    assert set(host._ruleset_directory) == {c for v in durable._registered.values() for c in v}

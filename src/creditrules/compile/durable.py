@@ -31,10 +31,12 @@ import copy
 import functools
 import itertools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from typing import Any
 
+import durable_rules_engine
 from durable import engine
 
 from creditrules.compile.ir import (
@@ -76,7 +78,14 @@ class _SyncHost(engine.Host):  # type: ignore[misc]
 
 _lock = threading.RLock()
 _host: _SyncHost | None = None
-_registered: dict[str, list[str]] = {}
+#: Registered chunk names per plan stratum, least recently used first.
+_registered: OrderedDict[str, list[str]] = OrderedDict()
+#: How many chunk rulesets stay registered. Each holds C memory until deleted, so a process
+#: that evaluates ever new ruleset versions (an edited ruleset reloaded, impact, replay of
+#: old versions) grew without end; past this the least recently used strata are deleted
+#: (``durable_rules_engine.delete_ruleset``) and registered again if met again. The
+#: bundled example's plan uses 25.
+MAX_REGISTERED = 400
 #: The fact kinds each registered chunk has rules for: a fact of another kind can match no
 #: rule of the chunk (every rule tests ``kind_`` first), so it is not asserted there.
 _chunk_kinds: dict[str, frozenset[str]] = {}
@@ -324,6 +333,7 @@ def prepare(name: str, rules: list[CompiledRule]) -> list[str]:
     """Register (once) the chunks for these rules under a content-addressed name."""
     with _lock:
         if name in _registered:
+            _registered.move_to_end(name)
             return _registered[name]
         host = _get_host()
         names = []
@@ -337,7 +347,21 @@ def prepare(name: str, rules: list[CompiledRule]) -> list[str]:
             names.append(cname)
             _chunk_kinds[cname] = frozenset(r.kind for r in part)
         _registered[name] = names
+        while live_rulesets() > MAX_REGISTERED and len(_registered) > 1:
+            _unregister(next(iter(_registered)))
         return names
+
+
+def _unregister(name: str) -> None:
+    """Delete one stratum's chunks from the engine (the caller holds ``_lock``)."""
+    host = _get_host()
+    for cname in _registered.pop(name):
+        rs = host._ruleset_directory.pop(cname, None)
+        if rs is not None:
+            host._ruleset_list.remove(rs)
+            durable_rules_engine.delete_ruleset(rs._handle)
+        _chunk_kinds.pop(cname, None)
+        _fired_sink.pop(cname, None)
 
 
 def run(

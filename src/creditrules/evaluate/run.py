@@ -44,6 +44,14 @@ BACKENDS: tuple[str, ...] = ("durable_rules", "reference", "both")
 
 _PLANS: dict[str, Plan] = {}
 _CHECKED: set[str] = set()
+#: Versions whose derived data stay cached (each new content hash is a version); past it
+#: the cache starts again, so a process meeting ever new versions stays bounded.
+MAX_VERSIONS = 32
+
+
+def _room(cache: dict[str, Any] | set[str]) -> None:
+    if len(cache) >= MAX_VERSIONS:
+        cache.clear()
 
 
 def on_law_of(rs: Ruleset, on: date) -> Ruleset:
@@ -68,6 +76,7 @@ def on_law_of(rs: Ruleset, on: date) -> Ruleset:
                 "run `creditrules validate`",
                 errors,
             )
+        _room(_CHECKED)
         _CHECKED.add(out.sha256)
     return out
 
@@ -79,6 +88,7 @@ def plan_for(rs: Ruleset) -> Plan:
         plan, diags = stratify(rs)
         if plan is None:
             raise RulesetError(f"ruleset {rs.ref} cannot be compiled", diags)
+        _room(_PLANS)
         _PLANS[rs.sha256] = plan
     return plan
 
@@ -123,6 +133,7 @@ _WHY: dict[str, _WhyNot] = {}
 def _why_not_for(plan: Plan) -> _WhyNot:
     got = _WHY.get(plan.digest)
     if got is None:
+        _room(_WHY)
         got = _WHY[plan.digest] = _WhyNot(plan)
     return got
 
@@ -132,6 +143,7 @@ def calendar_for(rs: Ruleset) -> tuple[WorkCalendar, Counting]:
     hash: the calendar remembers the days it has answered for)."""
     got = _CALENDARS.get(rs.sha256)
     if got is None:
+        _room(_CALENDARS)
         got = _CALENDARS[rs.sha256] = _calendar(rs)
     return got
 
