@@ -385,3 +385,19 @@ def test_misuse_of_the_api_is_an_input_error(
     with pytest.raises(InputError) as info:
         call(rs, case)
     assert info.value.problems[0][0] == field
+
+
+def test_the_cli_names_a_key_that_is_not_unicode_with_its_escape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: dict[str, Any]
+) -> None:
+    # Printing the field path with the lone surrogate in it was a UnicodeEncodeError.
+    data = copy.deepcopy(case)
+    data["records"][0]["\ud800"] = 1
+    p = tmp_path / "case.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    code = main(["evaluate", "--ruleset", "cn.js.nantong", "--input", str(p)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        "error: records[0].\\ud800: the key: not Unicode text: a lone surrogate U+D800"
+    ]
