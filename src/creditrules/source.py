@@ -167,7 +167,9 @@ def _compose(text: str) -> yaml.Node | None:
         # Syntax errors are reported as the pure-Python parser words and places them
         # (the CR101 messages documented and tested); parse again with it to get them.
         # Its composer recurses once per level: past libyaml's nesting limit it runs out
-        # of stack, and libyaml's own message is the one to give.
+        # of stack (after most of a second), and libyaml's own message is the one to give.
+        if "nesting depth" in str(getattr(fast_error, "problem", "")):
+            raise
         try:
             slow: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
         except RecursionError:

@@ -365,3 +365,39 @@ def test_strata_past_the_registration_bound_are_deleted_and_registered_again(
     assert durable.live_rulesets() <= max(4, biggest)
     host = durable._get_host()
     assert set(host._ruleset_directory) == {c for v in durable._registered.values() for c in v}
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda rs, case: creditrules.evaluate(rs, case, backend="bogus"), "backend"),  # type: ignore[arg-type]
+        (lambda rs, case: creditrules.evaluate(None, case), "rs"),  # type: ignore[arg-type]
+        (lambda rs, case: creditrules.evaluate(123, case), "rs"),  # type: ignore[arg-type]
+        (lambda rs, case: creditrules.explain({"x": 1}), "decision"),
+        (lambda rs, case: creditrules.explain("decision"), "decision"),  # type: ignore[arg-type]
+    ],
+    ids=["backend", "rs-none", "rs-int", "explain-dict", "explain-str"],
+)
+def test_misuse_of_the_api_is_an_input_error(
+    rs: Any, case: dict[str, Any], call: Any, field: str
+) -> None:
+    # These were ValueError, AttributeError and KeyError.
+    with pytest.raises(InputError) as info:
+        call(rs, case)
+    assert info.value.problems[0][0] == field
+
+
+def test_the_cli_names_a_key_that_is_not_unicode_with_its_escape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: dict[str, Any]
+) -> None:
+    # Printing the field path with the lone surrogate in it was a UnicodeEncodeError.
+    data = copy.deepcopy(case)
+    data["records"][0]["\ud800"] = 1
+    p = tmp_path / "case.json"
+    p.write_text(json.dumps(data), encoding="utf-8")
+    code = main(["evaluate", "--ruleset", "cn.js.nantong", "--input", str(p)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.splitlines() == [
+        "error: records[0].\\ud800: the key: not Unicode text: a lone surrogate U+D800"
+    ]

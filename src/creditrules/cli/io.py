@@ -22,7 +22,10 @@ from creditrules.source import load_yaml_text
 def fail(lines: list[str]) -> int:
     """Print one ``error:`` line per problem on stderr; the usage/bad-input exit code."""
     for line in lines:
-        print(f"error: {line}", file=sys.stderr)
+        # Whatever a problem quotes of the input, the line can be written (a lone
+        # surrogate is shown as its escape, never a UnicodeEncodeError).
+        text = f"error: {line}".encode("utf-8", "backslashreplace").decode("utf-8")
+        print(text, file=sys.stderr)
     return 2
 
 

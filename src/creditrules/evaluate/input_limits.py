@@ -73,9 +73,19 @@ def _scalar_problem(value: object, free: bool) -> str | None:
     return f"a {type(value).__name__} is not a JSON value"
 
 
+def _shown(key: str) -> str:
+    """A key as a field path can show it: a lone surrogate or a control character, which
+    no terminal or UTF-8 writer takes, as its ``\\uXXXX`` escape."""
+    return "".join(
+        f"\\u{ord(c):04x}" if 0xD800 <= ord(c) <= 0xDFFF or ord(c) < 0x20 or ord(c) == 0x7F else c
+        for c in key
+    )
+
+
 def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
+    key = _shown(key)
     return f"{path}.{key}" if path else key
 
 

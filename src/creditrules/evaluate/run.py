@@ -22,7 +22,7 @@ from creditrules.compile.ir import (
     special_over,
     stratify,
 )
-from creditrules.errors import CalendarError, EngineError, RulesetError
+from creditrules.errors import CalendarError, EngineError, InputError, RulesetError
 from creditrules.evaluate.assemble import assemble
 from creditrules.evaluate.case_input import check_case, parse_case
 from creditrules.evaluate.conclude import Claim, Resolution, decide, resolve
@@ -510,7 +510,7 @@ def evaluate(
     ``reveal_personal`` (``creditrules.evaluate.privacy``); ``masked`` lists them.
     """
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
+        raise InputError([("backend", f"{backend!r:.40} is not one of {', '.join(BACKENDS)}")])
     parsed = parse_case(case, as_of=as_of)
     # The law a version extends is the law of the evaluation date, whichever version it is.
     rs = on_law_of(rs, parsed.as_of)
