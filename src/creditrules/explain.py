@@ -100,7 +100,6 @@ _ZH_TERMS: dict[str, str] = {
     "listed_less_than_one_year": "列入未满1年",
     "listed_less_than_twelve_months": "列入未满12个月",
     "min_period_not_reached": "未满最短公示期",
-    "minimum_publication_not_reached": "未满最短公示期",
     "not_performed_or_corrected": "未履行义务或未纠正",
     "obligations_not_performed": "未履行法定义务",
     "on_serious_violation_list": "仍在严重违法失信名单内",
