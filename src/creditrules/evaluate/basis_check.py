@@ -24,7 +24,10 @@ from creditrules.validate.citations import english_run
 
 __all__ = ["basis_problems", "conclusions"]
 
-_NOT_ABOUT_STATUS = ("measure ", "lookback:")
+#: Effects that decide something other than a record's status, each with its own basis:
+#: a measure, a look-back window, and the publication window (``records[].publication``,
+#: checked on its own wherever it has a date).
+_NOT_ABOUT_STATUS = ("measure ", "lookback:", "publication_min:", "publication_max:")
 
 
 def _record_decided(r: dict[str, Any], negative: bool, touched: bool) -> bool:
@@ -39,8 +42,8 @@ def _record_decided(r: dict[str, Any], negative: bool, touched: bool) -> bool:
 def conclusions(d: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(where, conclusion)`` for every conclusion of a decision (JSON form) owing a basis."""
     negative = {r["id"] for r in d["input"].get("records", []) if r.get("category") == "negative"}
-    # A rule that only gives a record a measure or a look-back window has decided nothing
-    # about the record's status: the measure carries its own citation.
+    # A rule that only gives a record a measure, a look-back window or a publication window
+    # has decided nothing about the record's status: each carries its own citation.
     touched = {
         t["fact"].removeprefix("record:")
         for t in d["trace"]
