@@ -97,6 +97,11 @@ class Loaded:
         return rs
 
 
+#: One ``Loaded`` per ruleset id and worker process: loading a version chain (read, validate,
+#: hash the YAML) costs about as much as deciding a hundred subjects.
+_LOADED: dict[str, Loaded] = {}
+
+
 def _comparable(decision: creditrules.Decision) -> dict[str, Any]:
     doc = decision.model_dump(mode="json", by_alias=True)
     doc.pop("engine", None)
@@ -138,7 +143,7 @@ def _one(rs: Ruleset, case: dict[str, Any], backend: str) -> tuple[str, Any]:
 
 def run_chunk(job: tuple[str, int, int, int, int]) -> dict[str, Any]:
     rid, seed, chunk, n, durable_every = job
-    loaded = Loaded(rid)
+    loaded = _LOADED.setdefault(rid, Loaded(rid))
     counts: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     examples: dict[str, list[dict[str, Any]]] = {}
