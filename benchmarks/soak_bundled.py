@@ -222,6 +222,34 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
+def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several runs (of other seeds) as one: their counts summed per ruleset."""
+    if len(runs) == 1:
+        return runs[0]
+    out = dict(runs[0])
+    out["command"] = "` and `".join(r["command"] for r in runs)
+    out["complete"] = all(r["complete"] for r in runs)
+    out["chunks_done"] = sum(r["chunks_done"] for r in runs)
+    out["chunks"] = sum(r["chunks"] for r in runs)
+    out["elapsed_s"] = max(r["elapsed_s"] for r in runs)
+    out["finished"] = max(r["finished"] for r in runs)
+    rulesets: dict[str, dict[str, Any]] = {}
+    for r in runs:
+        for rid, acc in r["rulesets"].items():
+            got = rulesets.setdefault(
+                rid, {"subjects": 0, "records": 0, "counts": Counter(), "records_min": 99}
+            )
+            got["subjects"] += acc["subjects"]
+            got["records"] += acc["records"]
+            got["counts"].update(acc["counts"])
+            got["records_min"] = min(got["records_min"], acc["records_min"])
+            got["records_max"] = max(got.get("records_max", 0), acc["records_max"])
+    for acc in rulesets.values():
+        acc["counts"] = {k: acc["counts"].get(k, 0) for k in COUNTS}
+    out["rulesets"] = dict(sorted(rulesets.items()))
+    return out
+
+
 def table(result: dict[str, Any]) -> str:
     lines = [
         (
@@ -299,11 +327,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results-soak.json"))
     parser.add_argument("--table", type=Path, help="also write the Markdown table here")
     parser.add_argument(
-        "--print-table", type=Path, metavar="RESULTS", help="print the table of a results file"
+        "--print-table",
+        type=Path,
+        nargs="+",
+        metavar="RESULTS",
+        help="print the table of results files (several: runs of other seeds, summed)",
     )
     args = parser.parse_args(argv)
     if args.print_table:
-        print(table(json.loads(args.print_table.read_text(encoding="utf-8"))), end="")
+        runs = [json.loads(p.read_text(encoding="utf-8")) for p in args.print_table]
+        print(table(combine(runs)), end="")
         return 0
     rids = args.ruleset or bundled_ids()
     jobs = []
