@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from creditrules.model.decision import Decision
+from creditrules.model.decision import Decision, matter_reason_zh
 
 Mapping = dict[str, Any]
 
@@ -129,6 +129,11 @@ _ZH_TERMS: dict[str, str] = {
     "repair.reorganisation_masking": "重整期间临时屏蔽失信信息",
     "repair.publication_stop": "批准后停止公布",
 }
+
+
+def _reason(reason: str, lang: str) -> str:
+    """A matter's reason for having no outcome, in the reader's language."""
+    return matter_reason_zh(reason) if lang == "zh" else reason
 
 
 def _term(code: str | None, lang: str) -> str:
@@ -354,7 +359,7 @@ def explain(
     for m in d["matters"] or []:
         lines.append(
             f"- {_term(m['matter'], lang)}: {V['outcome'][m['outcome']]}"
-            + (f" ({m['reason']})" if m.get("reason") else "")
+            + (f" ({_reason(m['reason'], lang)})" if m.get("reason") else "")
         )
         lines += _cites(m["basis"], "    ", lang)
     if not d["matters"]:

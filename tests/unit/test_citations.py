@@ -240,3 +240,22 @@ def test_rendered_docs_mark_quotes_summaries_and_unverified_articles() -> None:
     text = render_ruleset(creditrules.load_ruleset("cn.national@2023"))
     assert "> 〔原文〕信用主体依法享有信用信息修复的权利" in text
     assert "> 〔摘要〕〔未核实：" in text
+
+
+def test_a_matter_without_a_rule_is_explained_in_chinese() -> None:
+    """matters[].reason is the Decision's English text; the Chinese explanation shows it in
+    Chinese (MATTER_REASONS), the English one as it is."""
+    case = {
+        "as_of": "2026-06-01",
+        "subject": {"id": "91320600MA1MXXXX9Y", "type": "legal_person"},
+        "records": [],
+        "matters": ["high_consumption"],
+    }
+    rs = creditrules.load_ruleset("cn.js.nantong@2021", as_of=case["as_of"])
+    d = creditrules.evaluate(rs, case)
+    (m,) = d.matters
+    assert m.outcome is None
+    assert m.reason is not None and m.reason.startswith("no rule of cn.js.nantong@2021 ")
+    zh = explain(d, lang="zh")
+    assert "cn.js.nantong@2021 没有" in zh and m.reason not in zh
+    assert m.reason in explain(d, lang="en")

@@ -13,6 +13,7 @@ from creditrules.evaluate.facts import Fact
 from creditrules.evaluate.state import EvalState as _State
 from creditrules.loader import Ruleset
 from creditrules.model.decision import (
+    MATTER_REASONS,
     CitationOut,
     DeadlineOut,
     Decision,
@@ -288,11 +289,8 @@ def _matters(st: _State) -> list[MatterOut]:
             out.append(MatterOut(matter=m, outcome="deny", measures=named, basis=_basis(rs, rules)))
             continue
         if res is None:
-            reason = (
-                f"no rule of {rs.ref} decides {m}"
-                if m not in decided_any
-                else f"no rule of {rs.ref} applies to this subject for {m}"
-            )
+            why = "undecided" if m not in decided_any else "not_applicable"
+            reason = MATTER_REASONS[why][0].format(ref=rs.ref, matter=m)
             out.append(MatterOut(matter=m, outcome=None, measures=[], reason=reason, basis=[]))
             continue
         spec = res.value

@@ -7,6 +7,7 @@ a test fails if it changes while ``SCHEMA_VERSION`` does not.
 from __future__ import annotations
 
 import builtins
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -126,6 +127,28 @@ class MeasureOut(_Out):
     until: str | None
     because: list[str]
     basis: list[CitationOut]
+
+
+#: Why a matter asked about has no outcome (``matters[].reason``): the English text the
+#: Decision carries, and the Chinese one ``explain`` shows for it.
+MATTER_REASONS: dict[str, tuple[str, str]] = {
+    "undecided": ("no rule of {ref} decides {matter}", "{ref} 没有规定该事项的规则"),
+    "not_applicable": (
+        "no rule of {ref} applies to this subject for {matter}",
+        "{ref} 没有适用于该主体的该事项规则",
+    ),
+}
+
+
+def matter_reason_zh(reason: str) -> str:
+    """The Chinese of a reason written from ``MATTER_REASONS``; any other text as it is."""
+    for en, zh in MATTER_REASONS.values():
+        pattern = re.escape(en).replace(r"\{ref\}", r"(?P<ref>\S+)")
+        pattern = pattern.replace(r"\{matter\}", r"\S+")
+        m = re.fullmatch(pattern, reason)
+        if m:
+            return zh.format(ref=m["ref"])
+    return reason
 
 
 class MatterOut(_Out):
