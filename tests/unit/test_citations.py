@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -151,7 +152,10 @@ def test_a_sector_decision_cites_chinese_summaries_marked_as_such(
     zh = explain(sector_decision, lang="zh")
     en = explain(sector_decision, lang="en")
     assert "〔摘要〕" in zh and "[summary]" in en and "[译述]" not in zh
-    assert "无文号：" in zh and "no document number: " in en
+    assert "（无文号）" in zh and "(no document number)" not in zh and "no document number" in en
+    # The reason is the project's Chinese note: given in full with --all.
+    full = re.sub(r"\n +", "", explain(sector_decision, lang="zh", all_rules=True))
+    assert all(f"无文号：{c['no_number_reason']}" in full for c in cites)
 
 
 @pytest.mark.parametrize(
@@ -243,8 +247,8 @@ def test_rendered_docs_mark_quotes_summaries_and_unverified_articles() -> None:
 
 
 def test_a_matter_without_a_rule_is_explained_in_chinese() -> None:
-    """matters[].reason is the Decision's English text; the Chinese explanation shows it in
-    Chinese (MATTER_REASONS), the English one as it is."""
+    """matters[].reason is the Decision's English text; the Chinese explanation says it in
+    Chinese, never in English."""
     case = {
         "as_of": "2026-06-01",
         "subject": {"id": "91320600MA1MXXXX9Y", "type": "legal_person"},
@@ -257,5 +261,5 @@ def test_a_matter_without_a_rule_is_explained_in_chinese() -> None:
     assert m.outcome is None
     assert m.reason is not None and m.reason.startswith("no rule of cn.js.nantong@2021 ")
     zh = explain(d, lang="zh")
-    assert "cn.js.nantong@2021 没有" in zh and m.reason not in zh
-    assert m.reason in explain(d, lang="en")
+    assert "无规则适用于该主体" in zh and m.reason not in zh
+    assert "no rule applies to this subject" in explain(d, lang="en")
