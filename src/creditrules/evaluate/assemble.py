@@ -99,6 +99,8 @@ _CITATIONS: dict[str, _Citations] = {}
 def _citations(rs: Ruleset) -> _Citations:
     got = _CITATIONS.get(rs.sha256)
     if got is None:
+        if len(_CITATIONS) >= 32:  # bounded as run.MAX_VERSIONS: ever new versions stay flat
+            _CITATIONS.clear()
         got = _CITATIONS.setdefault(rs.sha256, _Citations(rs))
     return got
 
