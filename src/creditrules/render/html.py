@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from creditrules.explain import _ZH, _ZH_TERMS
+from creditrules.explain.terms import ZH_TERMS as _ZH_TERMS
 from creditrules.loader import Ruleset, parent_versions
 from creditrules.model.ruleset import Citation, Document
 from creditrules.render.words import KIND_MARK, condition_zh, duration_zh, then_zh
@@ -59,7 +59,7 @@ def term_zh(code: str | None) -> str:
 
 def outcome_zh(code: str | None) -> str:
     """准予 / 优先 / 限制 / 禁止."""
-    return str(_ZH["outcome"].get(code, code))
+    return "无规则" if code is None else _ZH_TERMS.get(code, code)
 
 
 _CODE = re.compile(r"`([^`]*)`")
