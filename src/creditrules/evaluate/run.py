@@ -29,6 +29,7 @@ from creditrules.evaluate.conclude import Claim, Resolution, decide, resolve
 from creditrules.evaluate.derive import DERIVATION_FUNCS, Context
 from creditrules.evaluate.facts import Fact, build
 from creditrules.evaluate.input_use import input_warnings
+from creditrules.evaluate.invariants import check as check_invariants
 from creditrules.evaluate.privacy import mask_decision
 from creditrules.evaluate.state import EvalState, _d
 from creditrules.evaluate.views import View, seen, views_of
@@ -571,7 +572,7 @@ def evaluate(
     _measure_entries(st)
     _deadlines(st)
     _special_repair(st)
-    decision = assemble(st, plan, backend)
+    decision = check_invariants(assemble(st, plan, backend), rs)
     decision.warnings = input_warnings(parsed, rs)
     return mask_decision(decision, reveal_personal=reveal_personal)
 
