@@ -61,17 +61,8 @@ def _later_or_equal(city: str | None, national: str | None) -> bool:
     return national is not None and city >= national
 
 
-#: Known open defect, listed in CHANGELOG "Known problems": under the Nantong layers the
-#: 重大违法记录 procurement bar (政府采购法 第二十二条（五）) can be lost where the city's own
-#: validity has ended. Left out of this comparison until the bar stops reading the city's
-#: validity; every other softening still fails the test.
-KNOWN_OPEN = frozenset({"sectors.m.procurement.major_violation_record"})
-
-
 def softenings(national: Any, city: Any) -> list[str]:
     out: list[str] = []
-    if any(m.id in KNOWN_OPEN for m in national.measures):
-        return out
     crecs = {r.id: r for r in city.records}
     for n in national.records:
         c = crecs[n.id]

@@ -32,6 +32,7 @@ from creditrules.evaluate.input_use import input_warnings
 from creditrules.evaluate.invariants import check as check_invariants
 from creditrules.evaluate.privacy import mask_decision
 from creditrules.evaluate.state import EvalState, _d
+from creditrules.evaluate.views import View, seen, views_of
 from creditrules.loader import Ruleset, layered
 from creditrules.model.decision import (
     Decision,
@@ -167,15 +168,22 @@ def _calendar(rs: Ruleset) -> tuple[WorkCalendar, Counting]:
     )
 
 
-def _fire(plan: Plan, level: int, facts: list[Fact], backend: Backend) -> set[tuple[str, str]]:
-    rules = plan.at(level)
+def _fire(
+    plan: Plan,
+    level: int,
+    facts: list[Fact],
+    backend: Backend,
+    rules: list[CompiledRule],
+    group: int = 0,
+) -> set[tuple[str, str]]:
     if not rules:
         return set()
     if backend == "reference":
         return reference.run(rules, facts)
     from creditrules.compile import durable  # noqa: PLC0415 - loaded only when used
 
-    name = f"cr_{plan.digest[:16]}_l{level}"
+    # Rules that read values at their own rank run in their own group (evaluate/views.py).
+    name = f"cr_{plan.digest[:16]}_l{level}" + (f"_v{group}" if group else "")
     got = durable.run(name, rules, facts)
     if backend == "both":
         ref = reference.run(rules, facts)
@@ -186,6 +194,12 @@ def _fire(plan: Plan, level: int, facts: list[Fact], backend: Backend) -> set[tu
                 f"backends disagree at stratum {level}: durable_rules only {only_d}, reference only {only_r}"
             )
     return got
+
+
+def _group_order(item: tuple[View | None, list[CompiledRule]]) -> tuple[int, str]:
+    """The rules with no view first (group 0), then each view's group in a fixed order."""
+    view, members = item
+    return (0, "") if view is None else (1, members[0].id)
 
 
 def _claim(st: EvalState, what: tuple[str, str]) -> list[Claim]:
@@ -244,6 +258,9 @@ def _settle(st: EvalState) -> None:
         fact = st.by_key[fk]
         res = decide(st.rs, what, claims, fact=fk)
         st.decided[(fk, what)] = res
+        if what.startswith("classify:") or ":" not in what:
+            attr = what.split(":", 1)[-1]
+            st.base.setdefault((fk, what), fact.get(attr))
         if what.startswith("classify:"):
             attr = what.split(":", 1)[1]
             if fact.get("_given:" + attr) is None:
@@ -518,6 +535,7 @@ def evaluate(
     check_case(parsed, rs, allow_masked=replaying)
     plan = plan_for(rs)
     why = _why_not_for(plan)
+    views = views_of(rs, plan)
     cal, counting = calendar_for(rs)
     facts = build(parsed)
     attention = frozenset(lv.id for lv in rs.vocabulary().lists if lv.attention)
@@ -543,19 +561,24 @@ def evaluate(
             {k: v for k, v in f.items() if not k.startswith("_") or k in ("_kind", "_key")}
             for f in facts
         ]
-        fired = _fire(plan, level, visible, backend)
-        by_id = {r.id: r for r in rules}
+        # Sanction rules that prevail over rules deciding a value they read see that value as
+        # the rules of their own rank decide it (ranks.yaml read_at_rank; evaluate/views.py).
+        groups: dict[View | None, list[CompiledRule]] = {}
         for r in rules:
-            st.levels[r.id] = level
-            for f in visible:
-                if f["_kind"] != r.kind:
-                    continue
-                if (r.id, f["_key"]) in fired:
-                    _apply(st, r, st.by_key[f["_key"]])
-                    st.fired.setdefault(r.id, set()).add(f["_key"])
-                else:
-                    st.why_not[(r.id, f["_key"])] = why(r, f)
-        del by_id
+            groups.setdefault(views.get(r.id), []).append(r)
+        for i, (view, members) in enumerate(sorted(groups.items(), key=_group_order)):
+            seen_facts = visible if view is None else [seen(st, view, f) for f in visible]
+            fired = _fire(plan, level, seen_facts, backend, members, i)
+            for r in members:
+                st.levels[r.id] = level
+                for f in seen_facts:
+                    if f["_kind"] != r.kind:
+                        continue
+                    if (r.id, f["_key"]) in fired:
+                        _apply(st, r, st.by_key[f["_key"]])
+                        st.fired.setdefault(r.id, set()).add(f["_key"])
+                    else:
+                        st.why_not[(r.id, f["_key"])] = why(r, f)
         _settle(st)
     _list_entries(st)
     _measure_entries(st)

@@ -32,6 +32,9 @@ class EvalState:
     why_not: dict[tuple[str, str], str | None] = field(default_factory=dict)
     levels: dict[str, int] = field(default_factory=dict)
     repair: dict[str, dict[str, list[Rule]]] = field(default_factory=dict)
+    #: A claimed attribute's value before any rule decided it (what a rule reading it at its
+    #: own rank sees where no rule of that rank decides it; evaluate/views.py).
+    base: dict[tuple[str, str], object] = field(default_factory=dict)
 
 
 def _d(s: str | None) -> date | None:

@@ -45,6 +45,9 @@ class Hierarchy:
     special_over_general: RankBasis
     points: dict[str, str]
     interpret: frozenset[str] = frozenset()
+    #: The kinds of conclusion (list, measure, matter) whose rules read the values they test
+    #: as the rules of their own rank or higher decide them (evaluate/views.py).
+    read_at_rank: frozenset[str] = frozenset()
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -100,6 +103,7 @@ def hierarchy() -> Hierarchy:
         _basis(data["special_over_general"]),
         points,
         frozenset(data.get("interpret", [])),
+        frozenset(data.get("read_at_rank", {}).get("conclusions", [])),
     )
 
 
