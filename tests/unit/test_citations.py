@@ -60,12 +60,14 @@ def test_every_bundled_document_has_a_number_or_a_reason() -> None:
             assert doc.number or (doc.no_number_reason or "").strip(), doc.key
 
 
-def test_the_court_instruments_state_why_they_have_no_fa_shi_number() -> None:
-    rs = creditrules.load_ruleset("cn.national.sectors")
+def test_the_court_instruments_carry_their_fa_shi_number_or_say_why_not() -> None:
+    rs = creditrules.load_ruleset("cn.national@2026")
     docs = rs.all_documents()
-    for key in ("sectors.spc_dishonest_list", "sectors.spc_consumption"):
-        assert docs[key].number is None
-        assert "法释编号" in (docs[key].no_number_reason or "")
+    # 法释〔2017〕7号: the amending decision, announced 2017-02-28, in force 2017-05-01 [B].
+    assert docs["sectors.spc_dishonest_list"].number == "法释〔2017〕7号"
+    consumption = docs["sectors.spc_consumption"]
+    assert consumption.number is None
+    assert "法释编号" in (consumption.no_number_reason or "")
 
 
 # ---------------------------------------------------------------- CR702: support
