@@ -32,7 +32,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter
 
 from creditrules.api import list_rulesets, load_ruleset
-from creditrules.explain import _ZH_TERMS
+from creditrules.explain.terms import ZH_TERMS as _ZH_TERMS
 from creditrules.model import vocab
 from creditrules.model.case import Case
 from creditrules.model.decision import SCHEMA_VERSION, CitationOut, Decision
@@ -480,6 +480,10 @@ DECISION: dict[str, Doc] = {
     "measures": Doc("适用的措施。", "The measures that apply."),
     "measures[].id": Doc("措施标识。", "The measure's id.", "nt2018.m.procurement_restriction"),
     "measures[].title": Doc("措施名称。", "The measure's title.", "依法限制参加政府采购活动"),
+    "measures[].title_en": Doc(
+        "措施的英文名称；规则集未给出时为 null。",
+        "The measure's English title; null where the ruleset gives none.",
+    ),
     "measures[].kind": Doc(
         "措施种类。", "The kind of measure.", "sanction", values=V(vocab.MeasureKind)
     ),
@@ -571,6 +575,40 @@ DECISION: dict[str, Doc] = {
     ),
     "trace[].overridden_by": Doc("胜过本规则的规则。", "The rules that won over this one.", []),
     "trace[].basis": Doc(CITATION[1], CITATION[2]),
+    "rules": Doc(
+        "适用的每条规则（按追踪顺序，各列一次）及其中文标题、所属规则集层和效力层级。",
+        "Every rule that fired (in trace order, once each), with its title, layer and rank.",
+    ),
+    "rules[].id": Doc("规则标识。", "The rule's id.", "nt2018.validity.serious"),
+    "rules[].title": Doc("规则的中文标题。", "The rule's Chinese title."),
+    "rules[].title_en": Doc("规则的英文标题；没有时为 null。", "Its English title, or null."),
+    "rules[].layer": Doc(
+        "声明该规则的规则集版本（本规则集或某一上位层），id@version。",
+        "The ruleset version (this one or a layer) that declares it, id@version.",
+        "cn.national@2026",
+    ),
+    "rules[].rank": Doc(
+        "规则所依文件（首条引文的文件）的效力层级。",
+        "The rank of the instrument it is made under (its first citation's document).",
+        "部门规章",
+    ),
+    "displaced": Doc(
+        "被其他规则取代的每项结论（按效力层级、默认规则让位或 overrides），以及取代它的规则。",
+        "Every conclusion of a fired rule set aside by other rules (rank, default, overrides), "
+        "and by which.",
+        [],
+    ),
+    "displaced[].rule": Doc("被取代的规则。", "The rule set aside.", "nt2018.negative.default"),
+    "displaced[].fact": Doc("事实。", "The fact.", "record:r1"),
+    "displaced[].on": Doc(
+        "被取代的值：`status`、`classify:severity`、`period:validity`、`matter:<事项>` 等。",
+        "The value set aside: `status`, `classify:severity`, `period:validity`, "
+        "`matter:<matter>`, ...",
+        "status",
+    ),
+    "displaced[].by": Doc(
+        "其结论成立的规则。", "The rules whose conclusion stands.", ["nt2018.objection.marked"]
+    ),
     "warnings": Doc(
         "输入警告：规则未读取的值、结论依赖的自由文本、评估日期未施行的版本（见 bad-input.md）；没有时为空列表。",
         "Input warnings: values no rule read, free text a conclusion depends on, a version not "
@@ -636,6 +674,11 @@ CITATION_DOCS: dict[str, Doc] = {
     ),
     "no_number_reason": Doc(
         "文件没有文号的原因。", "Why the instrument has no number, where it has none."
+    ),
+    "rank": Doc(
+        "文件的效力层级（model/ranks.yaml）；早先的决定中为 null。",
+        "The instrument's rank (model/ranks.yaml); null in earlier decisions.",
+        "部门规章",
     ),
     "unverified": Doc(
         "条款编号或文字未能核实的原因。", "Why the article's number or wording is not verified."

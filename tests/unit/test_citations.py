@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -154,7 +155,10 @@ def test_a_sector_decision_cites_chinese_summaries_marked_as_such(
     zh = explain(sector_decision, lang="zh")
     en = explain(sector_decision, lang="en")
     assert "〔摘要〕" in zh and "[summary]" in en and "[译述]" not in zh
-    assert "无文号：" in zh and "no document number: " in en
+    assert "（无文号）" in zh and "(no document number)" not in zh and "no document number" in en
+    # The reason is the project's Chinese note: given in full with --all.
+    full = re.sub(r"\n +", "", explain(sector_decision, lang="zh", all_rules=True))
+    assert all(f"无文号：{c['no_number_reason']}" in full for c in cites)
 
 
 @pytest.mark.parametrize(

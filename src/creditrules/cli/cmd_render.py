@@ -1,4 +1,5 @@
-"""``creditrules render PATH --out DIR``: rulesets as Chinese documentation."""
+"""``creditrules render PATH --out DIR [--format markdown|html]``: rulesets as Chinese
+documentation with the quoted law."""
 
 from __future__ import annotations
 
@@ -39,8 +40,21 @@ def register(sub: Subparsers) -> None:
         required=True,
         metavar="DIR",
         help=bi(
-            "输出文件夹（每个版本一页，另有 README.md 索引）",
-            "output folder (a page per version and a README.md index)",
+            "输出文件夹（每个版本一页，另有索引页：markdown 为 README.md，html 为 index.html）",
+            "output folder (a page per version and an index: README.md for markdown, "
+            "index.html for html)",
+        ),
+    )
+    s.add_argument(
+        "--format",
+        choices=["markdown", "html"],
+        default="markdown",
+        help=bi(
+            "markdown：文档站用的页面（docs/rulesets）；html：独立的静态网页，"
+            "每条规则与所引法条并列，带检索框，不联网即可打开",
+            "markdown: pages for the documentation site (docs/rulesets); html: standalone "
+            "static pages, each rule beside the law it cites, with a search box, opened "
+            "without a network",
         ),
     )
     s.set_defaults(func=run)
@@ -52,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if not (path / MANIFEST).is_file() and not any(path.rglob(MANIFEST)):
         raise InputError([("PATH", f"no {MANIFEST} under {args.path}")])
     with progress("渲染 / rendering") as bar:
-        written = render_tree(path, Path(args.out), on_progress=bar.update)
+        written = render_tree(path, Path(args.out), fmt=args.format, on_progress=bar.update)
     for p in written:
         print(p)
     return 0

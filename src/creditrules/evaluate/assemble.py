@@ -16,6 +16,7 @@ from creditrules.model.decision import (
     CitationOut,
     DeadlineOut,
     Decision,
+    DisplacedOut,
     EngineRef,
     GradeOut,
     LayerRef,
@@ -25,6 +26,7 @@ from creditrules.model.decision import (
     Publication,
     RecordOut,
     Repair,
+    RuleOut,
     RulesetRef,
     SubjectOut,
     TraceEntry,
@@ -40,6 +42,13 @@ class _Citations:
         self.docs = rs.all_documents()
         self.by_article: dict[tuple[str, str], CitationOut] = {}
         self.by_rule: dict[str, tuple[CitationOut, ...]] = {}
+        self.ref = rs.ref
+        # The nearest declaring version wins: a child may restate a parent's rule by id.
+        self.layers: dict[str, str] = {}
+        for node in reversed([rs, *rs.layers()]):
+            for r in node.rules:
+                self.layers[r.id] = node.ref
+        self.ranks = rs.ranking()
 
     def cite(self, cites: list[Citation]) -> list[CitationOut]:
         out = []
@@ -56,9 +65,14 @@ class _Citations:
                     kind=art.kind,
                     no_number_reason=None if doc.number else doc.no_number_reason,
                     unverified=art.unverified,
+                    rank=doc.rank,
                 )
             out.append(got)
         return out
+
+    def layer_of(self, rule_id: str) -> str:
+        """id@version of the version (this one or a layer) whose files declare the rule."""
+        return self.layers.get(rule_id, self.ref)
 
     def rule(self, r: Rule) -> tuple[CitationOut, ...]:
         got = self.by_rule.get(r.id)
@@ -193,6 +207,7 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
                 MeasureOut(
                     id=m.id,
                     title=m.title,
+                    title_en=m.title_en,
                     kind=m.kind,
                     target="subject",
                     until=e["until"],
@@ -207,6 +222,7 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
                 MeasureOut(
                     id=m.id,
                     title=m.title,
+                    title_en=m.title_en,
                     kind=m.kind,
                     target=m.target,
                     person=p.id if p else None,
@@ -238,6 +254,7 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
             code=g.code, title=g.title, supervision=g.supervision, basis=_basis(rs, gres.deciders)
         )
     trace = _trace(st, plan)
+    rules, displaced = _fired_and_displaced(st, plan)
     data = canonical(case)
     # The hash is of the full input, so a holder of the original can prove it; what the
     # decision stores is masked afterwards (creditrules.evaluate.privacy).
@@ -265,6 +282,8 @@ def assemble(st: _State, plan: Plan, backend: str) -> Decision:
         deadlines=deadlines,
         grade=grade,
         trace=trace,
+        rules=rules,
+        displaced=displaced,
         input=data,
     )
 
@@ -390,6 +409,30 @@ def _trace(st: _State, plan: Plan) -> list[TraceEntry]:
                 )
             )
     return out
+
+
+def _fired_and_displaced(st: _State, plan: Plan) -> tuple[list[RuleOut], list[DisplacedOut]]:
+    """The rules that fired (in plan order, each once) with their title, layer and rank, and
+    every conclusion of theirs that other rules set aside."""
+    cit = _citations(st.rs)
+    rules = [
+        RuleOut(
+            id=r.id,
+            title=r.rule.title,
+            title_en=r.rule.title_en,
+            layer=cit.layer_of(r.id),
+            rank=cit.ranks.rank(r.id),
+        )
+        for r in plan.rules
+        if st.fired.get(r.id)
+    ]
+    displaced = [
+        DisplacedOut(rule=rid, fact=fk, on=what, by=sorted(set(by)))
+        for (fk, what), res in st.decided.items()
+        for rid, by in res.overridden.items()
+    ]
+    displaced.sort(key=lambda d: (d.fact, d.rule, d.on))
+    return rules, displaced
 
 
 @functools.lru_cache(maxsize=8)

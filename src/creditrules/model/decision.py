@@ -16,7 +16,8 @@ SCHEMA_VERSION = 1
 #: Bump it for an added field; a renamed, removed or retyped field needs ``SCHEMA_VERSION`` 2.
 #: 2: ``warnings``, citations' ``kind``.
 #: 3: ``masked``.
-SCHEMA_REVISION = 3
+#: 4: citations' ``rank``, measures' ``title_en``, ``rules`` (the rules that fired, with their layer), ``displaced``.
+SCHEMA_REVISION = 4
 
 
 class _Out(BaseModel):
@@ -41,6 +42,11 @@ class CitationOut(_Out):
     )
     unverified: str | None = Field(
         default=None, description="why the article's number or wording is not verified"
+    )
+    rank: str | None = Field(
+        default=None,
+        description="效力层级 of the document (model/ranks.yaml), e.g. 部门规章; null in "
+        "decisions made before citations carried it",
     )
 
 
@@ -120,6 +126,7 @@ class ListOut(_Out):
 class MeasureOut(_Out):
     id: str
     title: str
+    title_en: str | None = Field(default=None, description="the measure's English title")
     kind: str
     target: str
     person: str | None = None
@@ -166,6 +173,32 @@ class TraceEntry(_Out):
     basis: list[CitationOut]
 
 
+class RuleOut(_Out):
+    """A rule that fired: its title and the ruleset layer whose files declare it."""
+
+    id: str
+    title: str = Field(description="the rule's Chinese title")
+    title_en: str | None = None
+    layer: str = Field(
+        description="id@version of the ruleset version (this one or a layer) that declares it"
+    )
+    rank: str | None = Field(
+        description="效力层级 of the instrument it is made under (its first citation's document)"
+    )
+
+
+class DisplacedOut(_Out):
+    """One conclusion of a fired rule set aside by other rules (rank, default, overrides)."""
+
+    rule: str
+    fact: str = Field(description="the fact: record:r1, subject or event:0")
+    on: str = Field(
+        description="the value set aside, keyed as the evaluation resolves it: status, "
+        "classify:severity, period:validity, list:<id>, measure:<id>, matter:<matter>, ..."
+    )
+    by: list[str] = Field(description="the rules whose conclusion stands instead")
+
+
 class WarningOut(_Out):
     """An input value the decision did not rest on as given (CONTRACT.md, additions to v1):
     a value no rule read, free text a conclusion depends on, a version not in force."""
@@ -199,6 +232,14 @@ class Decision(_Out):
     deadlines: list[DeadlineOut]
     grade: GradeOut | None
     trace: list[TraceEntry]
+    rules: list[RuleOut] = Field(
+        default_factory=list,
+        description="every rule that fired, with its title, layer and rank, in trace order",
+    )
+    displaced: list[DisplacedOut] = Field(
+        default_factory=list,
+        description="every conclusion of a fired rule set aside by other rules, and by which",
+    )
     warnings: list[WarningOut] = Field(
         default_factory=list, description="empty when every input value was used as given"
     )

@@ -3,85 +3,20 @@
 One Markdown page per ruleset version: what it is and when it is in force, the
 readings chosen for ambiguous articles, then every article the rules cite — its
 quoted text followed by the rules, periods, measures and deadlines resting on it.
+``creditrules.render.html`` writes the same as standalone HTML pages, each rule beside
+its law, with a search box.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from creditrules.api import list_rulesets, load_ruleset
 from creditrules.loader import MANIFEST, Ruleset, discover
-from creditrules.model.ruleset import All, AnyOf, Comparison, Condition, Not, Rule
-
-_OPS = {
-    "eq": "为",
-    "ne": "不为",
-    "in_": "属于",
-    "not_in": "不属于",
-    "gt": "大于",
-    "gte": "不少于",
-    "lt": "早于/小于",
-    "lte": "不晚于/不大于",
-    "contains": "包含",
-    "is_null": "为空",
-}
-
-#: How a rendered article says what its text is (the same marks as ``explain``).
-_KIND_MARK = {"quote": "〔原文〕", "summary": "〔摘要〕"}
-
-
-def condition_zh(cond: Condition | None) -> str:
-    """A condition in plain Chinese."""
-    if cond is None:
-        return "（无条件）"
-    if isinstance(cond, All):
-        return "；且".join(condition_zh(c) for c in cond.all)
-    if isinstance(cond, AnyOf):
-        return "（" + "；或".join(condition_zh(c) for c in cond.any) + "）"
-    if isinstance(cond, Not):
-        return "并非（" + condition_zh(cond.not_) + "）"
-    assert isinstance(cond, Comparison)
-    if cond.op == "is_null":
-        return f"`{cond.field}` {'为空' if cond.value else '不为空'}"
-    value = (
-        "、".join(str(v) for v in cond.value) if isinstance(cond.value, list) else str(cond.value)
-    )
-    return f"`{cond.field}` {_OPS[cond.op]} `{value}`"
-
-
-def _then_zh(rule: Rule) -> list[str]:
-    t = rule.then
-    out = []
-    if t.set:
-        out.append("设定 " + "，".join(f"`{k}` = `{v}`" for k, v in t.set.items()))
-    if t.classify:
-        out.append("未填写时认定 " + "，".join(f"`{k}` = `{v}`" for k, v in t.classify.items()))
-    if t.period:
-        out.append(
-            f"期限 `{t.period.name}`：自 `{t.period.from_}` 起 `{t.period.duration}`"
-            + ("（届满后方可申请修复）" if t.period.gates_repair else "")
-        )
-    if t.list:
-        out.append(
-            f"列入名单 `{t.list.id}`，自 `{t.list.since}` 起"
-            + (f"，期限 `{t.list.term}`" if t.list.term else "")
-        )
-    if t.measure:
-        out.append(f"实施措施 `{t.measure.id}`")
-    if t.matter:
-        out.append(f"事项 `{t.matter.matter}`：`{t.matter.outcome}`")
-    if t.deadline:
-        out.append(f"期限 `{t.deadline.procedure}`：`{t.deadline.duration}`")
-    if t.repair_unmet:
-        out.append(f"修复条件未满足：`{t.repair_unmet}`")
-    if t.repair_never:
-        out.append("不可修复")
-    if t.repair_route:
-        out.append(f"修复途径：`{t.repair_route}`")
-    if t.grade:
-        out.append(f"信用等级 `{t.grade.code}` {t.grade.title}（{t.grade.supervision}）")
-    return out
+from creditrules.render.html import render_tree_html
+from creditrules.render.words import KIND_MARK, condition_zh, then_zh
 
 
 def render_ruleset(rs: Ruleset) -> str:
@@ -116,7 +51,7 @@ def render_ruleset(rs: Ruleset) -> str:
             f"- **{r.id}** {r.title}" + ("（默认规则）" if r.default else ""),
             f"  - 适用于：`{r.applies_to}`；条件：{condition_zh(r.when)}",
         ]
-        block += [f"  - 结论：{t}" for t in _then_zh(r)]
+        block += [f"  - 结论：{t}" for t in then_zh(r)]
         if r.overrides:
             block.append("  - 优先于：" + "、".join(f"`{o}`" for o in r.overrides))
         for c in r.cites:
@@ -137,17 +72,27 @@ def render_ruleset(rs: Ruleset) -> str:
             + ("" if doc.number else f"；无文号：{doc.no_number_reason or '未说明'}")
         )
         for a in arts:
-            mark = _KIND_MARK[a.kind] + (f"〔未核实：{a.unverified}〕" if a.unverified else "")
+            mark = KIND_MARK[a.kind] + (f"〔未核实：{a.unverified}〕" if a.unverified else "")
             lines += ["", f"### {a.id}", "", f"> {mark}{a.text}", ""]
             lines += cited[(key, a.id)]
     return "\n".join(lines) + "\n"
 
 
+#: The formats ``render_tree`` writes: Markdown (docs/rulesets) or standalone HTML pages.
+Format = Literal["markdown", "html"]
+
+
 def render_tree(
-    path: Path, out: Path, *, on_progress: Callable[[int, int], None] | None = None
+    path: Path,
+    out: Path,
+    *,
+    fmt: Format = "markdown",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Render every ruleset version under ``path`` into ``out``; return the files written.
 
+    ``fmt`` is ``markdown`` (``ID/VERSION.md`` and a ``README.md`` index) or ``html``
+    (``ID/VERSION.html`` and an ``index.html``, see ``creditrules.render.html``).
     ``on_progress(done, total)`` is called after each ruleset version.
     """
     entries = (
@@ -155,6 +100,19 @@ def render_tree(
         if (path / MANIFEST).is_file() or any(path.rglob(MANIFEST))
         else list_rulesets()
     )
+    if fmt == "html":
+        pages = [
+            (rs, out / rs.id / f"{rs.version}.html")
+            for rs in (load_ruleset(e.folder, roots=[path]) for e in entries)
+        ]
+        done: list[Path] = []
+
+        def one(target: Path) -> None:
+            done.append(target)
+            if on_progress is not None:
+                on_progress(len(done), len(entries))
+
+        return render_tree_html(pages, out, on_page=one)
     written = []
     index = [
         "# 规则集一览",
