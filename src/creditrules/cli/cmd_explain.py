@@ -1,4 +1,4 @@
-"""``creditrules explain DECISION.json``: a stored decision in words."""
+"""``creditrules explain DECISION.json``: a stored decision in words, or as an HTML page."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from creditrules.cli.io import read_data
 from creditrules.cli.parser import Subparsers, add_command, add_decision_argument, bi
 from creditrules.errors import InputError
 from creditrules.model.decision import Decision
+from creditrules.render.decision import decision_page
 
 
 def register(sub: Subparsers) -> None:
@@ -37,6 +38,18 @@ def register(sub: Subparsers) -> None:
         help=bi("说明的语言", "language of the explanation"),
     )
     s.add_argument(
+        "--format",
+        choices=["text", "html"],
+        default="text",
+        help=bi(
+            "text：终端里阅读的文字；html：独立的静态网页，只有中文（先列结论，再列依据的"
+            "条文和适用的规则，不联网即可打开），输出到 stdout，如 > decision.html",
+            "text: words for the terminal; html: a standalone static page, Chinese only (the "
+            "answer first, then the articles it rests on and the rules that fired; opens "
+            "without a network), on stdout, e.g. > decision.html",
+        ),
+    )
+    s.add_argument(
         "--all",
         action="store_true",
         help=bi("同时列出未适用的规则及其原因", "also list the rules that did not fire, and why"),
@@ -55,5 +68,12 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             [("DECISION", f"not a decision document: {where}: {first['msg']}")]
         ) from None
+    if args.format == "html":
+        if args.lang != "zh":
+            raise InputError(
+                [("--lang", "--format html is in Chinese only; --lang en is not yet supported")]
+            )
+        print(decision_page(decision, all_rules=args.all), end="")
+        return 0
     print(api.explain(decision, lang=args.lang, all_rules=args.all), end="")
     return 0
