@@ -424,7 +424,10 @@ DECISION: dict[str, Doc] = {
     ),
     "records[].publication": Doc("公示期。", "The publication window."),
     "records[].publication.from": Doc(
-        "公示起始日。", "The first day of publication.", "2024-02-10"
+        "公示起始日；信息不可公开而公示期本应在 as_of 当日进行时为 null（决定不自相矛盾）。",
+        "The first day of publication; null where the record is not publishable and the window "
+        "would otherwise run on as_of (a decision never contradicts itself).",
+        "2024-02-10",
     ),
     "records[].publication.min_until": Doc(
         "最短公示期届满日：此前不得提前停止公示。",

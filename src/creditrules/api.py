@@ -7,6 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from creditrules import log as decision_log
 from creditrules.compile import durable
 from creditrules.compile.ir import check_budget, stratify
@@ -15,7 +17,8 @@ from creditrules.errors import InputError, RulesetError
 from creditrules.evaluate import evaluate as _evaluate
 from creditrules.evaluate.conflicts import LAYERED, conflict_diagnostics, find_conflicts
 from creditrules.evaluate.run import Backend
-from creditrules.explain import explain
+from creditrules.explain import Lang
+from creditrules.explain import explain as _explain
 from creditrules.loader import (
     MANIFEST,
     Entry,
@@ -29,6 +32,7 @@ from creditrules.loader import (
 )
 from creditrules.log import DecisionLog
 from creditrules.log.entry import decided_at_text
+from creditrules.model.case import parse_day
 from creditrules.model.decision import Decision
 from creditrules.replay import ReplayReport
 from creditrules.replay import replay as _replay
@@ -48,10 +52,13 @@ __all__ = [
 ]
 
 
-def _date(v: str | date | None) -> date | None:
-    if v is None or isinstance(v, date):
-        return v
-    return date.fromisoformat(v)
+def _date(v: str | date | None, what: str = "as_of") -> date | None:
+    if v is None:
+        return None
+    try:
+        return parse_day(v)
+    except ValueError as exc:
+        raise InputError([(what, str(exc))]) from None
 
 
 def check_loaded(rs: Ruleset) -> list[Diagnostic]:
@@ -145,6 +152,10 @@ def evaluate(
                 [("decided_at", "required with log=: the caller's time of the decision")]
             )
         decided_at_text(decided_at)
+    if not isinstance(rs, Ruleset | str):
+        raise InputError(
+            [("rs", "a loaded Ruleset (load_ruleset) or a ruleset id, id@version or folder")]
+        )
     when = _date(as_of)
     if isinstance(rs, str):
         case_date = when or _date(
@@ -155,6 +166,35 @@ def evaluate(
     if log is not None and decided_at is not None:
         decision_log.append(log, decision, decided_at=decided_at, entry_id=entry_id)
     return decision
+
+
+def explain(
+    decision: Decision | dict[str, Any], *, lang: Lang = "zh", all_rules: bool = False
+) -> str:
+    """A plain-text account of a decision and the law behind each conclusion.
+
+    Args:
+        decision: a Decision or its JSON document.
+        lang: ``zh`` (the default) or ``en``.
+        all_rules: everything: every article in full, every rule that fired and every rule
+            that did not (and why). Without it one record's explanation fits a screen.
+
+    Returns:
+        The text ``creditrules explain`` prints.
+
+    Raises:
+        InputError: ``decision`` is not a decision document (the first field that is not).
+    """
+    if not isinstance(decision, Decision):
+        try:
+            decision = Decision.model_validate(decision)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+            raise InputError(
+                [("decision", f"not a decision document: {where}: {first['msg']}")]
+            ) from None
+    return _explain(decision, lang=lang, all_rules=all_rules)
 
 
 def validate(*paths: str | Path) -> list[Diagnostic]:

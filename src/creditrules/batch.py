@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from creditrules.api import evaluate, list_rulesets, load_ruleset
+from creditrules.canonical import read_json
 from creditrules.errors import (
     CreditRulesError,
     InputError,
@@ -217,15 +218,6 @@ def _init(opts: dict[str, Any]) -> None:
     _state["rulesets"] = _Rulesets(opts["ruleset"])
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise ValueError(f"duplicate key '{k}'")
-        out[k] = v
-    return out
-
-
 def _problem(exc: Exception) -> str:
     if isinstance(exc, InputError):
         return "; ".join(m if p == "(line)" else f"{p}: {m}" for p, m in exc.problems)
@@ -308,7 +300,7 @@ def _work(items: list[tuple[int, Any]]) -> list[tuple[int, str | None, str | Non
                 if not raw.strip():
                     raise InputError([("(line)", "empty line: one case per line")])
                 try:
-                    case = json.loads(raw, object_pairs_hook=_no_duplicates)
+                    case = read_json(raw)
                 except ValueError as exc:
                     raise InputError([("(line)", f"invalid JSON: {exc}")]) from None
             else:

@@ -267,16 +267,39 @@ _EXPECTED = (
 )
 
 
+#: The longest period a text may name: a hundred years (no credit rule comes near it; the
+#: longest bundled period is five years). Without a bound a period such as P99999Y ends in
+#: a year no date can hold, and a date computation fails far from the text that caused it.
+MAX_YEARS = 100
+_MAX_DIGITS = 6
+
+
+def _too_long(text: str) -> ValueError:
+    return ValueError(
+        f"duration {text!r} is longer than {MAX_YEARS} years, the longest period accepted"
+    )
+
+
 def parse_duration(text: str) -> Duration:
     """Parse a rule's period text; :class:`ValueError` says what is wrong with bad text."""
+    if any(len(n) > _MAX_DIGITS for n in re.findall(r"[0-9]+", text)):
+        raise _too_long(text[:40])
     if (m := _ISO_YMD.fullmatch(text)) and any(m.groups()):
         y, mo, d = (int(g) if g else 0 for g in m.groups())
+        if y * 12 + mo > MAX_YEARS * 12 or d > MAX_YEARS * 366:
+            raise _too_long(text)
         return Duration("calendar", years=y, months=mo, days=d)
     if m := _ISO_WEEKS.fullmatch(text):
+        if int(m[1]) > MAX_YEARS * 53:
+            raise _too_long(text)
         return Duration("calendar", weeks=int(m[1]))
     if m := _WORKING_DAYS.fullmatch(text):
+        if int(m[1]) > MAX_YEARS * 366:
+            raise _too_long(text)
         return Duration("working_days", working_days=int(m[1]))
     if m := _MONTH_END.fullmatch(text):
+        if int(m[1]) > MAX_YEARS * 12:
+            raise _too_long(text)
         return Duration("month_end", months_ahead=int(m[1]))
     if m := _QUARTER_DAY.fullmatch(text):
         return Duration("quarter_day", day_of_month=int(m[1]))

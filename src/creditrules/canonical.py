@@ -138,3 +138,41 @@ def _utf8(s: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def read_json(text: str) -> Any:
+    """Parse JSON text as RFC 8259 has it, for every reader of input files.
+
+    Python's reader also takes NaN and Infinity, converts integers of up to 4,300 digits
+    and fails past them with a bare ``ValueError``, and runs out of stack on arrays nested
+    a few thousand deep; here each of those is a ``ValueError`` saying so (a
+    ``json.JSONDecodeError`` for syntax, with its line and column), and a key given twice
+    is refused instead of the last one silently kept.
+    """
+    try:
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates, parse_constant=_constant, parse_int=_integer
+        )
+    except RecursionError:
+        raise ValueError("nested too deeply to read") from None
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise json.JSONDecodeError(f"duplicate key '{k}'", "", 0)
+        out[k] = v
+    return out
+
+
+def _constant(literal: str) -> Any:
+    raise ValueError(f"{literal} is not a JSON number")
+
+
+def _integer(digits: str) -> int:
+    # No reader that uses doubles carries more than about 16 digits exactly; past 30
+    # the number cannot be anything a case or a decision holds.
+    if len(digits.lstrip("-")) > 30:
+        raise ValueError(f"a number of {len(digits):,} digits")
+    return int(digits)

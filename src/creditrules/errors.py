@@ -67,6 +67,24 @@ class BudgetError(CreditRulesError):
     """A compiled ruleset would exceed the limits durable_rules is known to survive."""
 
 
+class ContradictionError(CreditRulesError):
+    """A decision would contradict itself (``creditrules.evaluate.invariants``): a record not
+    publishable with a publication window running, a sanction measure resting on a record
+    not usable for sanction, a barred matter not denied, a repair condition stated twice.
+
+    Never expected: it means a defect in a ruleset or in creditrules, and no decision is
+    returned rather than a wrong one. ``problems`` holds one ``(pointer, message)`` pair per
+    contradiction, ``pointer`` a JSON Pointer (RFC 6901) into the decision.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__(
+            "the decision would contradict itself: "
+            + "; ".join(f"{path}: {msg}" for path, msg in problems)
+        )
+
+
 class NotSupportedError(CreditRulesError):
     """The question is not yet answered by this version of creditrules or this ruleset."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -548,16 +549,24 @@ class Entry:
     manifest: Manifest
 
 
+def _manifest_folders(root: Path) -> list[Path]:
+    """Folders under ``root`` holding a manifest. ``os.walk`` rather than ``rglob``: a folder
+    removed while it is walked (another program's temporary files) is passed over instead of
+    ending the search with ``FileNotFoundError``, and skipped folders are not entered."""
+    out = []
+    for top, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        if MANIFEST in files:
+            out.append(Path(top))
+    return sorted(out)
+
+
 def discover(roots: list[Path]) -> list[Entry]:
     """Every ruleset folder (one with a ruleset.yaml) under the roots."""
     out: list[Entry] = []
     seen: set[Path] = set()
     for root in roots:
-        candidates = (
-            [root]
-            if (root / MANIFEST).is_file()
-            else sorted(p.parent for p in root.rglob(MANIFEST))
-        )
+        candidates = [root] if (root / MANIFEST).is_file() else _manifest_folders(root)
         for folder in candidates:
             if any(part in SKIP_DIRS for part in folder.relative_to(root).parts):
                 continue

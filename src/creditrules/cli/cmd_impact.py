@@ -9,6 +9,7 @@ from pathlib import Path
 
 from creditrules import api
 from creditrules.batch import read_cases
+from creditrules.canonical import read_json
 from creditrules.cli.io import date_arg
 from creditrules.cli.parser import Subparsers, add_command, bi, default_line
 from creditrules.errors import InputError
@@ -69,7 +70,7 @@ def _cases(path: Path) -> list[tuple[int, object]]:
     for line, raw in read_cases(path):
         if isinstance(raw, str):
             try:
-                out.append((line, json.loads(raw)))
+                out.append((line, read_json(raw)))
             except ValueError as exc:
                 problems.append((f"--input line {line}", f"invalid JSON: {exc}"))
         else:

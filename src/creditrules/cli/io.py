@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from creditrules.canonical import read_json
 from creditrules.errors import InputError
 from creditrules.source import load_yaml_text
 
@@ -21,7 +22,10 @@ from creditrules.source import load_yaml_text
 def fail(lines: list[str]) -> int:
     """Print one ``error:`` line per problem on stderr; the usage/bad-input exit code."""
     for line in lines:
-        print(f"error: {line}", file=sys.stderr)
+        # Whatever a problem quotes of the input, the line can be written (a lone
+        # surrogate is shown as its escape, never a UnicodeEncodeError).
+        text = f"error: {line}".encode("utf-8", "backslashreplace").decode("utf-8")
+        print(text, file=sys.stderr)
     return 2
 
 
@@ -40,20 +44,13 @@ def read_data(path: str, what: str) -> Any:
             raise InputError([(what, f"{d.span}: {d.message}") for d in diags])
         return loaded.data
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return read_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             [(what, f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}")]
         ) from None
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise json.JSONDecodeError(f"duplicate key '{k}'", "", 0)
-        out[k] = v
-    return out
+    except ValueError as exc:
+        raise InputError([(what, f"{path}: invalid JSON: {exc}")]) from None
 
 
 def date_arg(text: str) -> date:

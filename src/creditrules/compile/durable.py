@@ -17,7 +17,12 @@ was reproduced here). This adapter makes each hazard unreachable by construction
 * rulesets are content-addressed and registered once per process; each chunk holds
   at most ``BUDGET_TESTS`` tests, well inside the 64 simultaneous matches (error 303)
   and 512 conditions per node (silent hang) limits;
-* exceptions swallowed into the state are checked after every call.
+* exceptions swallowed into the state are checked after every call;
+* every fact of a session carries its own ``id``, its number in the session. Without one
+  the engine names a fact by a hash of its content and files it by a 32-bit hash of that
+  name, comparing hashes only: two different facts whose names collide are refused as
+  the same (``MessageObservedException``), which distinct subjects of a few thousand
+  records met. Numbers below ``MAX_SESSION_FACTS`` have distinct 32-bit hashes.
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ import copy
 import functools
 import itertools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from typing import Any
 
+import durable_rules_engine
 from durable import engine
 
 from creditrules.compile.ir import (
@@ -42,13 +49,17 @@ from creditrules.compile.ir import (
     Cond,
     Neg,
     TrueCond,
-    leaves,
 )
 from creditrules.errors import BudgetError, EngineError
 
 NAME = "durable_rules"
 
 _SENTINEL_KIND = "__begin__"
+#: The engine files a fact under the 32-bit FNV-1a hash of its ``id`` written in decimal
+#: and compares hashes only (``storeMessage`` in durable_rules' state.c). Those hashes are
+#: distinct for 0 … 797,185 (the first collision is 40,189 with 797,186), so a session may
+#: hold this many facts (tests/unit/test_backends.py recomputes it).
+MAX_SESSION_FACTS = 797_186
 
 
 def version() -> str:
@@ -67,7 +78,14 @@ class _SyncHost(engine.Host):  # type: ignore[misc]
 
 _lock = threading.RLock()
 _host: _SyncHost | None = None
-_registered: dict[str, list[str]] = {}
+#: Registered chunk names per plan stratum, least recently used first.
+_registered: OrderedDict[str, list[str]] = OrderedDict()
+#: How many chunk rulesets stay registered. Each holds C memory until deleted, so a process
+#: that evaluates ever new ruleset versions (an edited ruleset reloaded, impact, replay of
+#: old versions) grew without end; past this the least recently used strata are deleted
+#: (``durable_rules_engine.delete_ruleset``) and registered again if met again. The
+#: bundled example's plan uses 25.
+MAX_REGISTERED = 400
 #: The fact kinds each registered chunk has rules for: a fact of another kind can match no
 #: rule of the chunk (every rule tests ``kind_`` first), so it is not asserted there.
 _chunk_kinds: dict[str, frozenset[str]] = {}
@@ -240,9 +258,24 @@ def groups(expr: Any) -> int:
     return 0
 
 
+def tests(expr: Any) -> int:
+    """How many comparisons an expression hands the engine: every object that is not an
+    ``$and``/``$or`` group counts one per key (``{"f_a": 1}``, ``{"$neq": {...}}``). This,
+    not the rule's own leaves, is what the engine's limits count: a negated test on a
+    field that may be missing is two comparisons, ``not_in`` one more than its values."""
+    if isinstance(expr, list):
+        return sum(tests(e) for e in expr)
+    if not isinstance(expr, dict):
+        return 0
+    if set(expr) <= {"$and", "$or"}:
+        return sum(tests(v) for v in expr.values())
+    return len(expr)
+
+
 def rule_cost(r: CompiledRule) -> tuple[int, int]:
-    """(tests, groups) of one rule, as the budget counts them."""
-    return leaves(r.cond) + 1, groups(rule_expression(r))
+    """(tests, groups) of one rule, as the budget counts them (the kind test included)."""
+    expr = rule_expression(r)
+    return tests(expr), groups(expr)
 
 
 def budget_problem(r: CompiledRule) -> str | None:
@@ -300,6 +333,7 @@ def prepare(name: str, rules: list[CompiledRule]) -> list[str]:
     """Register (once) the chunks for these rules under a content-addressed name."""
     with _lock:
         if name in _registered:
+            _registered.move_to_end(name)
             return _registered[name]
         host = _get_host()
         names = []
@@ -313,7 +347,21 @@ def prepare(name: str, rules: list[CompiledRule]) -> list[str]:
             names.append(cname)
             _chunk_kinds[cname] = frozenset(r.kind for r in part)
         _registered[name] = names
+        while live_rulesets() > MAX_REGISTERED and len(_registered) > 1:
+            _unregister(next(iter(_registered)))
         return names
+
+
+def _unregister(name: str) -> None:
+    """Delete one stratum's chunks from the engine (the caller holds ``_lock``)."""
+    host = _get_host()
+    for cname in _registered.pop(name):
+        rs = host._ruleset_directory.pop(cname, None)
+        if rs is not None:
+            host._ruleset_list.remove(rs)
+            durable_rules_engine.delete_ruleset(rs._handle)
+        _chunk_kinds.pop(cname, None)
+        _fired_sink.pop(cname, None)
 
 
 def run(
@@ -324,22 +372,32 @@ def run(
     fired: set[tuple[str, str]] = set()
     if not rules:
         return fired
+    if len(encoded) >= MAX_SESSION_FACTS:
+        raise BudgetError(
+            f"{len(encoded):,} facts in one session; the engine keeps {MAX_SESSION_FACTS - 1:,} apart"
+        )
     host = _get_host()
     with _lock:
         for cname in prepare(name, rules):
             sid = f"s{next(_sids)}"
             _fired_sink[cname] = set()
             try:
-                state = host.assert_fact(cname, {"kind_": _SENTINEL_KIND, "fk_": "_", "sid": sid})
+                state = host.assert_fact(
+                    cname, {"kind_": _SENTINEL_KIND, "fk_": "_", "sid": sid, "id": 0}
+                )
                 _check(state, cname)
                 kinds = _chunk_kinds[cname]
-                for f in encoded:
+                for n, f in enumerate(encoded, start=1):
                     if f["kind_"] not in kinds:
                         continue
                     try:
-                        state = host.assert_fact(cname, dict(f, sid=sid))
+                        state = host.assert_fact(cname, dict(f, sid=sid, id=n))
                     except engine.MessageNotHandledException:
                         continue  # the legitimate "no rule applies"
+                    except engine.MessageObservedException as exc:  # unreachable by the ids
+                        raise EngineError(
+                            f"durable_rules took fact {f['fk_']} for one already asserted in {cname}"
+                        ) from exc
                     _check(state, cname)
             finally:
                 host.delete_state(cname, sid)

@@ -99,6 +99,8 @@ _CITATIONS: dict[str, _Citations] = {}
 def _citations(rs: Ruleset) -> _Citations:
     got = _CITATIONS.get(rs.sha256)
     if got is None:
+        if len(_CITATIONS) >= 32:  # bounded as run.MAX_VERSIONS: ever new versions stay flat
+            _CITATIONS.clear()
         got = _CITATIONS.setdefault(rs.sha256, _Citations(rs))
     return got
 
@@ -150,17 +152,24 @@ def _record_out(st: _State, fact: Fact) -> RecordOut:
     status_rules = _deciders(
         st, fk, "status", "classify:severity", "negative", "publishable", "usable_for_sanction"
     )
+    publishable = bool(fact.get("publishable"))
+    pub_from = fact.get("published_on") or fact.get("determined_on")
+    if not publishable and _covers(pub_from, max_until, st.case.as_of):
+        # A record that may not be published has no publication window running today: it
+        # has no start, rather than one beside "not publishable" (invariants.py). The
+        # periods the law sets (min_until, max_until) stay: they still bound publication.
+        pub_from = None
     return RecordOut(
         id=rid,
         severity=fact.get("severity"),
         status=fact.get("status") or "active",
-        publishable=bool(fact.get("publishable")),
+        publishable=publishable,
         usable_for_sanction=bool(fact.get("usable_for_sanction")),
         archived=bool(fact.get("archived")),
         under_objection=bool(fact.get("objection.open")),
         validity_until=fact.get("validity.until"),
         publication=Publication(
-            **{"from": fact.get("published_on") or fact.get("determined_on")},
+            **{"from": pub_from},
             min_until=fact.get("publication_min.until"),
             max_until=max_until,
             basis=_basis(rs, pub_rules),
@@ -175,6 +184,13 @@ def _record_out(st: _State, fact: Fact) -> RecordOut:
         ),
         basis=_basis(rs, status_rules),
     )
+
+
+def _covers(since: str | None, until: str | None, day: date) -> bool:
+    """Whether the window from ``since`` to ``until`` (open-ended when null) covers ``day``."""
+    if since is None or date.fromisoformat(since) > day:
+        return False
+    return until is None or day <= date.fromisoformat(until)
 
 
 def assemble(st: _State, plan: Plan, backend: str) -> Decision:

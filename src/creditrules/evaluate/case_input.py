@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from creditrules.calendar import Duration, parse_duration
 from creditrules.canonical import sha256_hex
 from creditrules.errors import InputError
+from creditrules.evaluate.input_limits import bounds_problems
 from creditrules.identifiers import identifier_problem as _identifier_problem
 from creditrules.loader import Ruleset
 from creditrules.model.case import Basis, Case, Event, ListEntry, Record, Representative, Subject
@@ -48,11 +49,17 @@ def parse_case(data: Any, *, as_of: date | None = None) -> Case:
     """Validate the shape of a case (dict or Case); ``as_of`` overrides the input's."""
     if isinstance(data, Case):
         case = data
+        problems = bounds_problems(case.model_dump())
+        if problems:
+            raise InputError(problems)
     else:
         if not isinstance(data, dict):
             raise InputError(
                 [("(input)", "a case is a mapping with as_of, subject, records, events, matters")]
             )
+        problems = bounds_problems(data)
+        if problems:
+            raise InputError(problems)
         raw = dict(data)
         if as_of is not None:
             raw["as_of"] = as_of.isoformat()
@@ -68,6 +75,8 @@ def parse_case(data: Any, *, as_of: date | None = None) -> Case:
                     msg = "unknown field" + (f"; did you mean '{close[0]}'?" if close else "")
                 elif err["type"].startswith(("date_", "datetime_")):
                     msg = f"{err.get('input')!r} is not a date YYYY-MM-DD"
+                elif err["type"] == "value_error":  # the models' own checks say it all
+                    msg = str(err["ctx"]["error"])
                 elif err["type"] == "literal_error":
                     msg = f"{err.get('input')!r} is not allowed; {err['msg'].removeprefix('Input should be ')}"
                 problems.append((_path(tuple(err["loc"])) or "(input)", msg))

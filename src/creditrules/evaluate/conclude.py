@@ -92,7 +92,11 @@ def resolve(
         live = kept
     winners = []
     for c in live:
-        beaten_by = [o.rule.id for o in live if c.rule.id in o.rule.overrides]
+        # A rule naming itself in ``overrides`` (validation refuses it, CR306) is not beaten
+        # by itself.
+        beaten_by = [
+            o.rule.id for o in live if o.rule.id != c.rule.id and c.rule.id in o.rule.overrides
+        ]
         if beaten_by:
             overridden.setdefault(c.rule.id, []).extend(beaten_by)
         else:

@@ -128,6 +128,8 @@ def reads_of(rs: Ruleset) -> Reads:
         if consumers & fields:
             types.add(etype)
     got = Reads(frozenset(fields), frozenset(types))
+    if len(_READS) >= 32:  # bounded as run.MAX_VERSIONS: ever new versions stay flat
+        _READS.clear()
     _READS[rs.sha256] = got
     return got
 

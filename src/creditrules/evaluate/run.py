@@ -22,13 +22,14 @@ from creditrules.compile.ir import (
     special_over,
     stratify,
 )
-from creditrules.errors import CalendarError, EngineError, RulesetError
+from creditrules.errors import CalendarError, EngineError, InputError, RulesetError
 from creditrules.evaluate.assemble import assemble
 from creditrules.evaluate.case_input import check_case, parse_case
 from creditrules.evaluate.conclude import Claim, Resolution, decide, resolve
 from creditrules.evaluate.derive import DERIVATION_FUNCS, Context
 from creditrules.evaluate.facts import Fact, build
 from creditrules.evaluate.input_use import input_warnings
+from creditrules.evaluate.invariants import check as check_invariants
 from creditrules.evaluate.privacy import mask_decision
 from creditrules.evaluate.state import EvalState, _d
 from creditrules.loader import Ruleset, layered
@@ -44,6 +45,14 @@ BACKENDS: tuple[str, ...] = ("durable_rules", "reference", "both")
 
 _PLANS: dict[str, Plan] = {}
 _CHECKED: set[str] = set()
+#: Versions whose derived data stay cached (each new content hash is a version); past it
+#: the cache starts again, so a process meeting ever new versions stays bounded.
+MAX_VERSIONS = 32
+
+
+def _room(cache: dict[str, Any] | set[str]) -> None:
+    if len(cache) >= MAX_VERSIONS:
+        cache.clear()
 
 
 def on_law_of(rs: Ruleset, on: date) -> Ruleset:
@@ -68,6 +77,7 @@ def on_law_of(rs: Ruleset, on: date) -> Ruleset:
                 "run `creditrules validate`",
                 errors,
             )
+        _room(_CHECKED)
         _CHECKED.add(out.sha256)
     return out
 
@@ -79,6 +89,7 @@ def plan_for(rs: Ruleset) -> Plan:
         plan, diags = stratify(rs)
         if plan is None:
             raise RulesetError(f"ruleset {rs.ref} cannot be compiled", diags)
+        _room(_PLANS)
         _PLANS[rs.sha256] = plan
     return plan
 
@@ -123,6 +134,7 @@ _WHY: dict[str, _WhyNot] = {}
 def _why_not_for(plan: Plan) -> _WhyNot:
     got = _WHY.get(plan.digest)
     if got is None:
+        _room(_WHY)
         got = _WHY[plan.digest] = _WhyNot(plan)
     return got
 
@@ -132,6 +144,7 @@ def calendar_for(rs: Ruleset) -> tuple[WorkCalendar, Counting]:
     hash: the calendar remembers the days it has answered for)."""
     got = _CALENDARS.get(rs.sha256)
     if got is None:
+        _room(_CALENDARS)
         got = _CALENDARS[rs.sha256] = _calendar(rs)
     return got
 
@@ -498,7 +511,7 @@ def evaluate(
     ``reveal_personal`` (``creditrules.evaluate.privacy``); ``masked`` lists them.
     """
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}")
+        raise InputError([("backend", f"{backend!r:.40} is not one of {', '.join(BACKENDS)}")])
     parsed = parse_case(case, as_of=as_of)
     # The law a version extends is the law of the evaluation date, whichever version it is.
     rs = on_law_of(rs, parsed.as_of)
@@ -548,7 +561,7 @@ def evaluate(
     _measure_entries(st)
     _deadlines(st)
     _special_repair(st)
-    decision = assemble(st, plan, backend)
+    decision = check_invariants(assemble(st, plan, backend), rs)
     decision.warnings = input_warnings(parsed, rs)
     return mask_decision(decision, reveal_personal=reveal_personal)
 

@@ -7,9 +7,11 @@ knows which data items its law forbids.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from creditrules.model.vocab import (
     BasisType,
@@ -23,6 +25,36 @@ from creditrules.model.vocab import (
     SubjectType,
     VocabId,
 )
+
+#: The days a case may name. Periods of up to a hundred years are added to them and look-back
+#: windows taken from them; outside these years no credit law applies and date arithmetic
+#: would run past what a date can hold.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_day(value: Any) -> date:
+    """A date written ``YYYY-MM-DD`` (or a ``date``): never a number, a time or a datetime,
+    which a lax reading would turn into some day without a word."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        day = value
+    elif isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date YYYY-MM-DD") from None
+    else:
+        raise ValueError(f"{value!r:.60} is not a date YYYY-MM-DD")
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{day} is outside the years {EARLIEST.year}–{LATEST.year}")
+    return day
+
+
+#: A day of the case.
+Day = Annotated[date, BeforeValidator(parse_day)]
+#: true or false, nothing that a lax reading would take for one ("yes", 1, "true").
+Flag = StrictBool
 
 
 class _In(BaseModel):
@@ -43,7 +75,7 @@ class Subject(_In):
     id: str
     type: SubjectType
     name: str | None = None
-    birth_date: date | None = None
+    birth_date: Day | None = None
     representatives: list[Representative] = Field(default_factory=list)
 
 
@@ -52,18 +84,18 @@ class Basis(_In):
 
     type: BasisType
     number: str | None = None
-    issued_on: date | None = None
+    issued_on: Day | None = None
     procedure: Procedure | None = None
     penalties: list[Penalty] = Field(default_factory=list)
     # Extension (additive): the end of a term the penalty itself carries (暂扣、限制从业…).
-    term_until: date | None = None
+    term_until: Day | None = None
 
 
 class ListEntry(_In):
     """A list entry the record carries (e.g. a court's defaulter listing)."""
 
     id: VocabId = Field(min_length=1, description="a list of the ruleset's vocabulary")
-    listed_on: date
+    listed_on: Day
     term: str | None = None
     ground: str | None = None
 
@@ -77,21 +109,21 @@ class Record(_In):
     behavior: str | None = None
     severity: SeverityName | None = None
     basis: Basis | None = None
-    determined_on: date | None = None
-    published_on: date | None = None
-    corrected_on: date | None = None
-    obligations_performed_on: date | None = None
+    determined_on: Day | None = None
+    published_on: Day | None = None
+    corrected_on: Day | None = None
+    obligations_performed_on: Day | None = None
     list: ListEntry | None = None
     # Extensions (additive, optional):
     disclosure: Disclosure | None = Field(
         default=None, description="通政发〔2018〕25号 第十九条 class"
     )
-    intentional: bool | None = Field(default=None, description="通政办发〔2015〕184号 第十六条")
-    first_time: bool | None = Field(default=None, description="通政办发〔2015〕184号 第十五条")
-    fault_tolerance: bool | None = Field(
+    intentional: Flag | None = Field(default=None, description="通政办发〔2015〕184号 第十六条")
+    first_time: Flag | None = Field(default=None, description="通政办发〔2015〕184号 第十五条")
+    fault_tolerance: Flag | None = Field(
         default=None, description="容错纠错 finding (政务诚信方案 二(二))"
     )
-    self_remedied: bool | None = Field(
+    self_remedied: Flag | None = Field(
         default=None, description="主动挽回损失 (政务诚信方案 二(五))"
     )
     fields: dict[str, object] = Field(default_factory=dict)
@@ -102,14 +134,14 @@ class Event(_In):
 
     type: EventType
     record: str | None = None
-    on: date
-    pledge: bool | None = None
+    on: Day
+    pledge: Flag | None = None
 
 
 class Case(_In):
     """Everything one evaluation reads."""
 
-    as_of: date
+    as_of: Day
     subject: Subject
     records: list[Record] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from creditrules.compile.ir import stratify
+from creditrules.api import check_loaded
 from creditrules.errors import (
     CreditRulesError,
     EngineError,
@@ -33,7 +33,6 @@ from creditrules.scenarios.fileformat import (
     load_scenario_file,
 )
 from creditrules.source import PathKey, load_yaml_file
-from creditrules.validate import check_ruleset
 
 #: Per ruleset ref (``id@version``), per rule id: (fired on some fact, evaluated and did
 #: not fire on some fact).
@@ -110,7 +109,8 @@ class RunReport:
 
 class RulesetCache:
     """Rulesets loaded once per run and checked the way ``creditrules.load_ruleset`` checks
-    them (shape, semantic checks, stratification); an unpinned id is resolved by as_of."""
+    them (shape, semantic checks, stratification, engine budget); an unpinned id is resolved
+    by as_of."""
 
     def __init__(self) -> None:
         self._by_key: dict[tuple[Path, ...], Ruleset] = {}
@@ -151,8 +151,9 @@ def _load_checked(ref: str, on: date) -> Ruleset:
     rs, diags = load(ref, on=on)
     errors = [d for d in diags if d.severity == "error"]
     if rs is not None and not errors:
-        errors = [d for d in check_ruleset(rs) if d.severity == "error"]
-        errors += stratify(rs)[1]
+        # The same checks as load_ruleset, the engine budget among them: a scenario must
+        # not be the one way to hand durable_rules a ruleset it cannot survive.
+        errors = [d for d in check_loaded(rs) if d.severity == "error"]
     if rs is None or errors:
         shown = "; ".join(
             str(d.message if d.span is None else f"{d.span}: {d.message}") for d in errors[:3]

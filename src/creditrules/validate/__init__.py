@@ -285,7 +285,15 @@ def check_rule(
                 help=_suggest(mid, sorted(measures)),
             )
     for i, other in enumerate(rule.overrides):
-        if other not in rule_ids:
+        if other == rule.id:
+            yield Diagnostic(
+                "CR306",
+                f"rule '{rule.id}' overrides itself",
+                _span(loc, "overrides", i),
+                rule=rule.id,
+                help="name the other rule it prevails over, or remove the entry",
+            )
+        elif other not in rule_ids:
             # A parent chosen by date may hold the rule in another of its versions: then it is
             # only a warning here (the override is idle in this version).
             severity: Literal["error", "warning"] = "warning" if rs.parent is not None else "error"
