@@ -186,6 +186,40 @@ def test_basis_problems_finds_a_conclusion_without_citation(
     assert basis_problems(d) == ["lists[court.dishonest_debtor]: no citation"]
 
 
+def test_a_publication_window_alone_does_not_make_the_status_a_conclusion() -> None:
+    """Under the sector lists alone, a SAMR penalty never published gets only 45号 第十三条's
+    publication window (cited in ``publication``): its status is not decided by that ruleset,
+    so it owes no citation; a rule that decides the status still does."""
+    case = {
+        "as_of": "2022-12-09",
+        "subject": {"id": "91320623DBM7UPC26P", "type": "legal_person"},
+        "records": [
+            {
+                "id": "r1",
+                "determined_on": "2020-02-22",
+                "category": "negative",
+                "domain": "market",
+                "behavior": "market.false_advertising",
+                "severity": "general",
+                "basis": {
+                    "type": "admin_penalty",
+                    "issued_on": "2020-02-22",
+                    "procedure": "ordinary",
+                    "penalties": ["confiscation"],
+                },
+            }
+        ],
+    }
+    d = creditrules.evaluate("cn.national.sectors", case, backend="reference")
+    doc = d.model_dump(mode="json", by_alias=True)
+    assert [c["article"] for c in doc["records"][0]["publication"]["basis"]] == ["第十三条"]
+    assert basis_problems(doc) == []
+    doc["trace"].append(
+        {"rule": "x", "fact": "record:r1", "fired": True, "stratum": 0, "effect": "status: active"}
+    )
+    assert basis_problems(doc) == ["records[r1]: no citation"]
+
+
 def test_a_huangshi_court_judgment_record_cites_its_basis() -> None:
     case = {
         "as_of": "2017-12-01",
@@ -213,3 +247,22 @@ def test_rendered_docs_mark_quotes_summaries_and_unverified_articles() -> None:
     text = render_ruleset(creditrules.load_ruleset("cn.national@2023"))
     assert "> 〔原文〕信用主体依法享有信用信息修复的权利" in text
     assert "> 〔摘要〕〔未核实：" in text
+
+
+def test_a_matter_without_a_rule_is_explained_in_chinese() -> None:
+    """matters[].reason is the Decision's English text; the Chinese explanation says it in
+    Chinese, never in English."""
+    case = {
+        "as_of": "2026-06-01",
+        "subject": {"id": "91320600MA1MXXXX9Y", "type": "legal_person"},
+        "records": [],
+        "matters": ["high_consumption"],
+    }
+    rs = creditrules.load_ruleset("cn.js.nantong@2021", as_of=case["as_of"])
+    d = creditrules.evaluate(rs, case)
+    (m,) = d.matters
+    assert m.outcome is None
+    assert m.reason is not None and m.reason.startswith("no rule of cn.js.nantong@2021 ")
+    zh = explain(d, lang="zh")
+    assert "无规则适用于该主体" in zh and m.reason not in zh
+    assert "no rule applies to this subject" in explain(d, lang="en")

@@ -24,7 +24,24 @@ from creditrules.validate.citations import english_run
 
 __all__ = ["basis_problems", "conclusions"]
 
-_NOT_ABOUT_STATUS = ("measure ", "lookback:")
+#: Effects that decide something other than a record's status, each with its own basis
+#: checked on its own: a measure, a look-back window, the publication window
+#: (``records[].publication``), the repair answer (``records[].repair``, its wait period
+#: included), a list entry (``lists[]``) and a deadline (``deadlines[]``).
+_NOT_ABOUT_STATUS = (
+    "measure ",
+    "lookback:",
+    "publication_min:",
+    "publication_max:",
+    "repair",
+    "list ",
+    "deadline ",
+)
+
+
+def _about_status(effect: str) -> bool:
+    """Whether a fired rule's effect (its parts joined by ``; ``) decides the status."""
+    return any(not part.startswith(_NOT_ABOUT_STATUS) for part in effect.split("; "))
 
 
 def _record_decided(r: dict[str, Any], negative: bool, touched: bool) -> bool:
@@ -39,14 +56,12 @@ def _record_decided(r: dict[str, Any], negative: bool, touched: bool) -> bool:
 def conclusions(d: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(where, conclusion)`` for every conclusion of a decision (JSON form) owing a basis."""
     negative = {r["id"] for r in d["input"].get("records", []) if r.get("category") == "negative"}
-    # A rule that only gives a record a measure or a look-back window has decided nothing
-    # about the record's status: the measure carries its own citation.
+    # A rule that only gives a record a measure, a window, a repair finding or a list entry
+    # has decided nothing about the record's status: each carries its own citation.
     touched = {
         t["fact"].removeprefix("record:")
         for t in d["trace"]
-        if t["fired"]
-        and t["fact"].startswith("record:")
-        and not str(t.get("effect") or "").startswith(_NOT_ABOUT_STATUS)
+        if t["fired"] and t["fact"].startswith("record:") and _about_status(t.get("effect") or "")
     }
     for r in d["records"]:
         if _record_decided(r, r["id"] in negative, r["id"] in touched):
