@@ -314,7 +314,7 @@ def test_no_raw_identifier_outside_the_stored_input(
 
 def test_explain_and_replay_mirror_the_cli(decision: dict[str, Any]) -> None:
     assert creditrules.explain(decision).startswith("# 信用决定说明")
-    assert creditrules.explain(decision, lang="en").startswith("# Credit decision explained")
+    assert creditrules.explain(decision, lang="en").startswith("# Credit decision: ")
     report = creditrules.replay(decision)
     assert (report.status, report.exit_code) == ("identical", 0)
 

@@ -101,7 +101,7 @@ def test_a_pinned_version_on_later_law_replays_identical() -> None:
 def test_explain_names_the_layer() -> None:
     rs = creditrules.load_ruleset("cn.hb.huangshi@2017")
     d = creditrules.evaluate(rs, case("2021-03-01"), backend="reference")
-    sha = d.ruleset.layers[0].sha256[:12]
+    sha = d.ruleset.layers[0].sha256[:8]
 
     def text_of(dec: Any, lang: Literal["zh", "en"]) -> str:
         # Lines are wrapped: read them as one (English breaks at a space).

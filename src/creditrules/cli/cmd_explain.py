@@ -52,7 +52,11 @@ def register(sub: Subparsers) -> None:
     s.add_argument(
         "--all",
         action="store_true",
-        help=bi("同时列出未适用的规则及其原因", "also list the rules that did not fire, and why"),
+        help=bi(
+            "全部内容：条文全文、每条适用的规则、未适用的规则及其原因（不带此项时一条信息的说明不超过一屏）",
+            "everything: articles in full, every rule that fired, those that did not and why "
+            "(without it one record's explanation fits a screen)",
+        ),
     )
     s.set_defaults(func=run)
 

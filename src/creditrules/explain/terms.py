@@ -136,6 +136,7 @@ ZH_TERMS.update(
         "period:repair_wait": "修复等待期",
         "period:lookback": "回溯期",
         "grade:": "信用等级",
+        "repair:special": "信用修复（名单的特别规定优先）",
         # facts
         "subject": "信用主体",
     }
@@ -151,4 +152,5 @@ EN_TERMS: dict[str, str] = {
     "period:repair_wait": "repair waiting period",
     "period:lookback": "look-back window",
     "grade:": "grade",
+    "repair:special": "repair (the list's special provisions prevail)",
 }

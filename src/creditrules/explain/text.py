@@ -29,7 +29,9 @@ from creditrules.explain.terms import EN_TERMS, ZH_TERMS
 from creditrules.model.rank import hierarchy
 
 WIDTH = 100
-SCREEN = 40
+#: Lines one record's explanation may take without --all: a screen. English says the same
+#: in longer words (the Nantong example: 40 lines in Chinese, 46 in English).
+SCREEN = {"zh": 40, "en": 48}
 #: Columns of a short excerpt's text (about 20 Chinese characters).
 EXCERPT = 40
 
@@ -50,7 +52,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "objection": "异议处理中（不影响公示与应用）",
         "archived": "已归档",
         "validity": "有效期至 {}",
-        "publication": "公示期 {} 起，最短至 {}，最长至 {}",
+        "publication": "公示期 {start} 起，最短至 {min}，最长至 {max}",
         "publication_nomin": "公示期 {} 起，最长至 {}",
         "repair_ok": "信用修复：可申请",
         "repair_not": "信用修复：暂不可申请",
@@ -67,22 +69,23 @@ _WORDS: dict[str, dict[str, str]] = {
         "undecided": "无规则就此作出规定",
         "not_applicable": "无规则适用于该主体",
         "deadlines": "期限",
-        "deadline": "{} 起{}，届满日 {}",
+        "deadline": "{} 起{}，届满 {}",
         "no_due": "{} 起{}，届满日无法计算",
         "overdue": "〔已逾期〕",
-        "due": "届满日 {}",
+        "due": "届满 {}",
         "grade": "信用等级",
         "warnings": "输入警告",
         "why": "理由",
         "answer": "结论",
         "decided_by": "作出决定",
-        "evaluated": "本规则集",
+        "evaluated": "本级",
         "layer": "上位",
-        "fired_n": "{} 条规则",
+        "fired_n": "{}条规则",
         "law_rank_sep": "｜",
         "none_fired": "无规则适用",
         "displaced": "被取代",
         "set_aside_tag": "被取代",
+        "n_rules": "{} 条规则",
         "displaced_line": "{}{}：{} 让位于 {}",
         "law": "依据（按效力层级与条款排列）",
         "law_short": "依据（按效力层级与条款排列；摘录，--all 显示全文）",
@@ -105,23 +108,23 @@ _WORDS: dict[str, dict[str, str]] = {
         "event_fact": "第 {} 个事件",
     },
     "en": {
-        "title": "Credit decision explained",
+        "title": "Credit decision",
         "as_of": "as of",
-        "ruleset": "Ruleset",
+        "ruleset": "on",
         "on_layers": "on",
         "record": "Record",
         "publishable": "publishable",
         "not_publishable": "not publishable",
         "usable": "usable for sanction",
         "not_usable": "not usable for sanction",
-        "objection": "under objection (still published, used)",
+        "objection": "under objection (still in use)",
         "archived": "archived",
-        "validity": "valid until {}",
-        "publication": "published {}, at least to {}, at most to {}",
+        "validity": "valid to {}",
+        "publication": "published {start} to {max} (at least to {min})",
         "publication_nomin": "published {}, at most to {}",
-        "repair_ok": "repair: may apply",
-        "repair_not": "repair: not yet",
-        "repair_never": "repair: never repairable",
+        "repair_ok": "repair may be applied for",
+        "repair_not": "repair not yet possible",
+        "repair_never": "never repairable",
         "repair_unmet": " ({})",
         "earliest": "earliest {}",
         "routes": "routes: {}",
@@ -143,13 +146,14 @@ _WORDS: dict[str, dict[str, str]] = {
         "why": "Why",
         "answer": "Answer",
         "decided_by": "Decided by",
-        "evaluated": "this ruleset",
+        "evaluated": "this",
         "layer": "beneath",
-        "fired_n": " {} rules fired",
+        "fired_n": " {} rules",
         "law_rank_sep": ": ",
         "none_fired": " no rule fired",
         "displaced": "Set aside",
         "set_aside_tag": "set aside",
+        "n_rules": "{} rules",
         "displaced_line": "{}{}: {} gave way to {}",
         "law": "The law (by rank and article)",
         "law_short": "The law (by rank and article; excerpts, --all quotes in full)",
@@ -185,6 +189,7 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
 
 
+_OPENING = frozenset("（〔「『【《“([")
 _CLOSING = frozenset("）〕」』】》，。、；：！？)]…")
 _TOKEN = re.compile(r"[\x21-\x7e]+|.", re.S)
 
@@ -203,8 +208,14 @@ def wrap(text: str, indent: str = "", cont: str | None = None, limit: int = WIDT
         w = width(tok)
         if used + w > limit and any(t.strip() for t in toks):
             carry: list[str] = []
-            if tok in _CLOSING and len(toks) > 1 and toks[-1] != " ":
-                carry = [toks.pop()]
+            if tok in _CLOSING:
+                # Closing marks already on the line move down with it, and the word before.
+                while len(toks) > 1 and toks[-1] in _CLOSING:
+                    carry.insert(0, toks.pop())
+                if len(toks) > 1 and toks[-1] != " ":
+                    carry.insert(0, toks.pop())
+            while len(toks) > 1 and toks[-1] in _OPENING:
+                carry.insert(0, toks.pop())
             lines.append(((indent if first else cont) + "".join(toks)).rstrip())
             first = False
             toks, used = carry, width(cont) + sum(width(t) for t in carry)
@@ -285,7 +296,8 @@ class _Text:
             return "—"
         if self.lang == "zh":
             return ZH_TERMS.get(code, code)
-        return EN_TERMS.get(code, code)
+        # A plain code reads as words (not_corrected → not corrected); a dotted id stays.
+        return EN_TERMS.get(code, code if "." in code else code.replace("_", " "))
 
     def on(self, what: str) -> str:
         """The name of a value set aside (``matter:bidding`` → 招标投标)."""
@@ -336,7 +348,9 @@ class _Text:
             if r.published_min_until:
                 period.append(
                     w["publication"].format(
-                        r.published_from or "—", r.published_min_until, r.published_max_until or "—"
+                        start=r.published_from or "—",
+                        min=r.published_min_until,
+                        max=r.published_max_until or "—",
                     )
                 )
             else:
@@ -492,7 +506,7 @@ class _Text:
         w = self.w
         role = w["evaluated"] if x.evaluated else w["layer"]
         fired = w["fired_n"].format(x.fired) if x.fired else w["none_fired"]
-        return f"{x.ref}{w['open']}{role}{w['sep']}{x.sha256[:12]}{w['close']}{fired}"
+        return f"{x.ref}{w['open']}{role}{w['sep']}{x.sha256[:8]}{w['close']}{fired}"
 
     def why(self) -> list[str]:
         e, w = self.e, self.w
@@ -505,11 +519,15 @@ class _Text:
             "  ",
         )
         if e.displaced:
+            # On one screen, rules set aside are named where one or two are; more are
+            # counted (--all names each, beside the rule that prevailed).
             said = [
                 w["displaced_line"].format(
                     "" if dp.fact == "subject" else self.fact(dp.fact) + " ",
                     self.on(dp.on),
-                    self.rules_named(dp.rules),
+                    self.rules_named(dp.rules)
+                    if self.full or len(dp.rules) <= 2
+                    else w["n_rules"].format(len(dp.rules)),
                     self.rules_named(dp.by),
                 )
                 for dp in e.displaced
@@ -586,10 +604,9 @@ class _Text:
                 out.append("条件不满足")
                 continue
             field, got, neg, op, want = m.groups()
-            got = "空" if got == "null" else got
-            want = "" if op == "is_null" else " " + ("空" if want == "null" else want)
+            want = "" if op == "is_null" else _value_zh(want)
             verb = self._OPS["zh"].get(op, "满足条件")
-            out.append(f"{field} 为 {got}，条件要求{'不' if neg else ''}{verb}{want}")
+            out.append(f"「{field}」为 {_value_zh(got)}，条件要求{'不' if neg else ''}{verb}{want}")
         return "；或".join(out)
 
     # ---------------------------------------------------------------- the law
@@ -598,11 +615,11 @@ class _Text:
         rank = d.rank if self.lang == "zh" else _RANK_EN.get(d.rank or "", d.rank)
         head = f"{rank or '—'}{w['law_rank_sep']}{d.document}"
         if d.number:
-            head += f"（{d.number}）"
+            head += f"{w['open']}{d.number}{w['close']}"
         elif d.no_number_reason:
             # The reason is the project's Chinese note: in full with --all, and in Chinese.
             why = d.no_number_reason if self.full and self.lang == "zh" else ""
-            head += f"（{w['no_number'].format(why).rstrip('：: ')}）"
+            head += f"{w['open']}{w['no_number'].format(why).rstrip('：: ')}{w['close']}"
         return head
 
     def cite_line(self, c: Cite, excerpt: bool, lead: str = "  ") -> list[str]:
@@ -615,10 +632,11 @@ class _Text:
                 else w["unverified"].format("").replace("：", "").replace(": ", "")
             )
         head = f"[{c.mark}] {c.article}{mark}"
+        colon = w["colon"]
         if not excerpt:
-            return wrap(f"{head}：{c.text}", lead, "      ")
-        room = WIDTH - width(lead + head + "：")
-        return [f"{lead}{head}：{_cut(c.text, max(min(room, EXCERPT), 8))}"]
+            return wrap(f"{head}{colon}{c.text}", lead, "      ")
+        room = WIDTH - width(lead + head + colon)
+        return [f"{lead}{head}{colon}{_cut(c.text, max(min(room, EXCERPT), 8))}"]
 
     def compact(self, cites: list[Cite]) -> str:
         """Articles named without their text. Consecutive marks are given once as a range
@@ -626,13 +644,16 @@ class _Text:
         sep = self.w["list_sep"]
         ms = [c.mark for c in cites]
         if ms == list(range(ms[0], ms[0] + len(ms))):
-            names, prev = [], None
+            groups: list[tuple[str | None, list[str]]] = []
             for c in cites:
                 m = _ARTICLE.match(c.article)
                 art = m.group(0) if m else None
                 rest = c.article[len(art) :] if art else c.article
-                names.append(rest if art and art == prev and rest else c.article)
-                prev = art
+                if art and groups and groups[-1][0] == art:
+                    groups[-1][1].append(rest)
+                else:
+                    groups.append((art, [rest]))
+            names = [(art or "") + _parts(rest) for art, rest in groups]
             return marks(ms).strip() + " " + sep.join(names)
         return sep.join(f"[{c.mark}]{c.article}" for c in cites)
 
@@ -682,7 +703,31 @@ class _Text:
         return lines
 
 
+def _value_zh(text: str) -> str:
+    """A value as the condition check writes it (``True``, ``null``, ``'tax'``), for a
+    Chinese reader: 是, 否, 空; codes stay quoted."""
+    words = {"True": "是", "False": "否", "null": "空", "None": "空"}
+    return re.sub(r"\b(True|False|null|None)\b", lambda m: words[m.group(1)], text)
+
+
 _ARTICLE = re.compile(r"^第[零〇一二两三四五六七八九十百千0-9]+条")
+_CLAUSE = re.compile(r"^第([零〇一二两三四五六七八九十百千0-9]+)款$")
+_ITEM = re.compile(r"^（[零〇一二两三四五六七八九十百千0-9]+）$")
+
+
+def _parts(parts: list[str]) -> str:
+    """The cited parts of one article, named once: 第一、二、三款; （一）（二）; 及（一）."""
+    whole = "" in parts
+    rest = [p for p in parts if p]
+    if not rest:
+        return ""
+    if all(_CLAUSE.match(p) for p in rest):
+        said = "第" + "、".join(_CLAUSE.match(p).group(1) for p in rest) + "款"  # type: ignore[union-attr]
+    elif all(_ITEM.match(p) for p in rest):
+        said = "".join(rest)
+    else:
+        said = "、".join(rest)
+    return ("及" if whole else "") + said
 
 
 def _cut(text: str, cols: int) -> str:
@@ -703,6 +748,6 @@ def render(e: Explanation, *, lang: str = "zh", full: bool = False) -> str:
     """The text ``creditrules explain`` prints for an explanation."""
     t = _Text(e, lang, full)
     lines = t.header() + t.answer() + t.why()
-    budget = None if full else SCREEN * max(1, len(e.records)) - len(lines)
+    budget = None if full else SCREEN[lang] * max(1, len(e.records)) - len(lines)
     lines += t.law(budget)
     return "\n".join(lines) + "\n"
