@@ -37,11 +37,14 @@ LAST_DAY = date(2026, 12, 31)
 
 
 def city_layers() -> list[tuple[str, date]]:
-    """Each city version that extends cn.national, with the first day it is in force."""
+    """Each city version that extends cn.national, with the first day it is in force (every
+    such day has a national layer: cn.national@2003 from 2003-01-01, the sector lists)."""
     out = []
-    for e in discover([bundled_root()]):
+    entries = discover([bundled_root()])
+    national = min(e.manifest.effective_from for e in entries if e.id == "cn.national")
+    for e in entries:
         if e.manifest.extends and e.manifest.extends.split("@")[0] == "cn.national":
-            out.append((f"{e.id}@{e.version}", max(e.manifest.effective_from, date(2020, 12, 7))))
+            out.append((f"{e.id}@{e.version}", max(e.manifest.effective_from, national)))
     return sorted(out)
 
 
@@ -101,7 +104,9 @@ def check(ref: str, first: date, seed: int, day: int) -> None:
     span = (LAST_DAY - first).days
     as_of = date.fromordinal(first.toordinal() + day % (span + 1))
     rng = random.Random(seed)
-    case = make_case(rng, as_of=as_of, lo=max(date(2016, 1, 1), date(as_of.year - 5, 1, 1)))
+    # Records from five years back, not before 2016, and never after the evaluation date.
+    lo = min(as_of, max(date(2016, 1, 1), date(as_of.year - 5, 1, 1)))
+    case = make_case(rng, as_of=as_of, lo=lo)
     case["matters"] = sorted(OUTCOME_MATTERS)
     national = creditrules.evaluate(load("cn.national", case["as_of"]), case, backend="reference")
     city = creditrules.evaluate(load(ref, case["as_of"]), case, backend="reference")

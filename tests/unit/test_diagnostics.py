@@ -61,6 +61,7 @@ OFFENDING_TOKEN: dict[str, str] = {
     "CR314-unknown-parameter": "param:nope",
     "CR315-parameter-without-note": "C\n",  # the [C] tag of the parameter with no note
     "CR316-rules-conflict": "{name: validity, from: determined_on, duration: P1Y}",  # the later rule's period
+    "CR317-rule-before-instrument": "{field: list.id, eq: samr.serious_violation}",  # the ungated condition
     "CR401-budget-exceeded": "{field: behavior, in: [",  # the 61-test condition
     "CR402-too-many-fields": "a129",  # the attribute that takes a record past 200 keys
     "CR501-sanction-without-legal-basis": "- {document: t.measures",  # its only citation

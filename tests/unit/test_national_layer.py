@@ -19,7 +19,13 @@ CITY = ["cn.js.nantong@2015", "cn.js.nantong@2018", "cn.hb.huangshi@2017"]
 #: These cite national measures and rules, so they cannot stand without a national version.
 ON_NATIONAL = ["cn.js.nantong@2021", "cn.gx.wuzhou@2022"]
 SWITCHES = [
-    ("2020-12-06", None),
+    # Before 政府采购法 took effect (第八十八条: 2003-01-01) there is no national layer.
+    ("2002-12-31", None),
+    ("2003-01-01", "2003"),
+    # Before 国办发〔2020〕49号 the layer is the sector instruments alone.
+    ("2017-04-30", "2003"),
+    ("2019-07-01", "2003"),
+    ("2020-12-06", "2003"),
     ("2020-12-07", "2020"),
     ("2023-04-30", "2020"),
     ("2023-05-01", "2023"),
@@ -69,8 +75,10 @@ def test_the_hash_covers_the_national_version_used() -> None:
     rs = creditrules.load_ruleset("cn.js.nantong@2018")
     before = creditrules.evaluate(rs, case("2023-04-30"), backend="reference").ruleset
     after = creditrules.evaluate(rs, case("2023-05-01"), backend="reference").ruleset
-    none = creditrules.evaluate(rs, case("2020-12-06"), backend="reference").ruleset
-    assert len({before.sha256, after.sha256, none.sha256}) == 3
+    sectors = creditrules.evaluate(rs, case("2020-12-06"), backend="reference").ruleset
+    none = creditrules.evaluate(rs, case("2002-12-31"), backend="reference").ruleset
+    assert len({before.sha256, after.sha256, sectors.sha256, none.sha256}) == 4
+    assert [x.version for x in sectors.layers] == ["2003"]
     assert none.sha256 == rs.own_sha256
     assert [x.sha256 for x in after.layers] == [creditrules.load_ruleset("cn.national@2023").sha256]
 
@@ -95,13 +103,18 @@ def test_explain_names_the_layer() -> None:
     d = creditrules.evaluate(rs, case("2021-03-01"), backend="reference")
     sha = d.ruleset.layers[0].sha256[:8]
 
-    def text(lang: Literal["zh", "en"]) -> str:
+    def text_of(dec: Any, lang: Literal["zh", "en"]) -> str:
         # Lines are wrapped: read them as one (English breaks at a space).
-        return re.sub(r"\n +", "" if lang == "zh" else " ", creditrules.explain(d, lang=lang))
+        return re.sub(r"\n +", "" if lang == "zh" else " ", creditrules.explain(dec, lang=lang))
+
+    def text(lang: Literal["zh", "en"]) -> str:
+        return text_of(d, lang)
 
     assert f"cn.national@2020（上位，{sha}）" in text("zh")
     assert f"cn.national@2020 (beneath, {sha})" in text("en")
-    early = creditrules.evaluate(rs, case("2020-01-01"), backend="reference")
+    before49 = creditrules.evaluate(rs, case("2020-01-01"), backend="reference")
+    assert "cn.national@2003（上位，" in text_of(before49, "zh")
+    early = creditrules.evaluate(rs, case("2002-12-31"), backend="reference")
     assert "cn.national@" not in creditrules.explain(early, lang="zh")
 
 

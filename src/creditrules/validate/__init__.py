@@ -18,6 +18,7 @@ from creditrules.loader import Located, Ruleset
 from creditrules.model.facts import BUILTIN_FIELDS, SETTABLE, FieldInfo
 from creditrules.model.ruleset import All, AnyOf, Citation, Comparison, Condition, Not, Rule
 from creditrules.validate.citations import check_citation_law
+from creditrules.validate.in_force import check_in_force
 from creditrules.validate.legal import check_legal
 from creditrules.validate.rank import check_bars, check_rank
 
@@ -492,5 +493,6 @@ def check_ruleset(rs: Ruleset) -> list[Diagnostic]:
     diags += check_legal(rs)
     diags += check_rank(rs)
     diags += check_bars(rs)
+    diags += check_in_force(rs)
     diags += check_citation_law(rs)
     return finalize(diags)
