@@ -64,9 +64,15 @@ def read_values(field: str) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def earliest(as_of: date) -> date:
+    """Records and events from 2015, or from three years before an earlier evaluation date
+    (``cn.national`` is in force from 2003)."""
+    return min(date(2015, 1, 1), date(as_of.year - 3, 1, 1))
+
+
 @st.composite
 def records(draw: st.DrawFn, i: int, as_of: date) -> dict[str, Any]:
-    day = st.dates(date(2015, 1, 1), as_of)
+    day = st.dates(earliest(as_of), as_of)
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
     opt = lambda s: st.one_of(st.none(), s)  # noqa: E731
     lst = None
@@ -130,7 +136,7 @@ def cases(draw: st.DrawFn, max_records: int) -> tuple[str, dict[str, Any]]:
     for _ in range(draw(st.integers(0, 4))):
         ev: dict[str, Any] = {
             "type": draw(st.sampled_from(EVENT_TYPES)),
-            "on": draw(st.dates(date(2015, 1, 1), as_of)).isoformat(),
+            "on": draw(st.dates(earliest(as_of), as_of)).isoformat(),
             "record": draw(st.sampled_from([r["id"] for r in recs])),
         }
         events.append(ev)
