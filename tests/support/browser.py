@@ -8,14 +8,13 @@ with the reason, except under ``CREDITRULES_REQUIRE_SERVICES=1`` (CI), where tha
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
+from support.services import missing
 
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 _DRIVERS = ("chromedriver",)
@@ -48,16 +47,12 @@ def require_chromium() -> tuple[str, str]:
             "under /usr/bin, /usr/lib/chromium); .ci/run installs the chromium and "
             "chromium-driver packages"
         )
-        if os.environ.get("CREDITRULES_REQUIRE_SERVICES") == "1":
-            pytest.fail(why)
-        pytest.skip(why)
+        missing(why)
     try:
         import selenium  # noqa: F401
     except ImportError:
         why = "selenium is not installed (it is in the test extra: pip install -e '.[test]')"
-        if os.environ.get("CREDITRULES_REQUIRE_SERVICES") == "1":
-            pytest.fail(why)
-        pytest.skip(why)
+        missing(why)
     return found
 
 

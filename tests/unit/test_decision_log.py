@@ -35,6 +35,7 @@ from creditrules.errors import InputError, LogError
 from creditrules.log.entry import GENESIS
 from support import logs
 from support.pgserver import cluster, find_bindir
+from support.services import missing
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,8 +53,7 @@ def base() -> dict[str, Any]:
 def pg_admin() -> Iterator[str]:
     bindir = find_bindir()
     if bindir is None:
-        # CI installs PostgreSQL: there a missing server is a failure, never a silent skip.
-        (pytest.fail if os.environ.get("CREDITRULES_REQUIRE_SERVICES") == "1" else pytest.skip)(
+        missing(
             "PostgreSQL binaries (initdb, pg_ctl) not found on PATH or under "
             "/usr/lib/postgresql/*/bin; .ci/run installs the postgresql package"
         )
